@@ -1,0 +1,511 @@
+//! Extraction: one parsed file → a [`FileSummary`] of plain data.
+//!
+//! A `FileSummary` plays the role of rust-analyzer's `ItemTree`: it is built per file and is crate-independent.
+//! It does not know which crate or module the file belongs to, nor what any name refers to; it records the
+//! items the file defines, its `mod` declarations, its `use` imports and every path it mentions, each with its
+//! line. Name resolution (the `resolve` stage) gives these paths a meaning.
+//!
+//! Invariant: this is the last stage that sees syntax trees. Everything here is owned, `Send` data, so files
+//! are extracted in parallel and the trees are dropped as soon as their summary exists.
+
+mod references;
+#[cfg(test)]
+mod tests;
+
+use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
+use ra_ap_syntax::{AstNode, SyntaxNode};
+
+use crate::parse::ParsedFile;
+use crate::source::count_code_lines;
+
+/// Index of a [`Scope`] in [`FileSummary::scopes`]; 0 is the file itself.
+pub type ScopeIdx = u32;
+
+/// What one file defines and mentions.
+#[derive(Debug, Clone, Default)]
+pub struct FileSummary {
+    pub syntax_errors: Vec<(u32, String)>,
+    /// Module scopes of the file: `[0]` is the file's own module, the rest are inline `mod x { .. }` blocks.
+    pub scopes: Vec<Scope>,
+    /// Out-of-line `mod x;` declarations, whose body is another file.
+    pub mod_decls: Vec<ModDecl>,
+    pub items: Vec<Item>,
+    pub imports: Vec<Import>,
+    pub references: Vec<Reference>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub parent: Option<ScopeIdx>,
+    /// Empty for the file scope.
+    pub name: String,
+    pub line: u32,
+    /// `#[cfg(test)]` on this inline module or an enclosing one.
+    pub test_only: bool,
+    /// `#[path = ".."]` on an inline module changes where its own `mod x;` children are looked up.
+    pub path_attr: Option<String>,
+    /// Code lines of this scope, not counting nested inline modules.
+    pub code_lines: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModDecl {
+    pub scope: ScopeIdx,
+    pub name: String,
+    pub line: u32,
+    pub path_attr: Option<String>,
+    pub test_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ItemKind {
+    Struct,
+    Enum,
+    Union,
+    Trait,
+    Fn,
+    /// A function inside an `impl` or `trait` block; `Item::parent` names the type or trait.
+    Method,
+    Const,
+    Static,
+    TypeAlias,
+    MacroRules,
+    /// An `impl` block; its name is the implementing type, `Item::parent` the trait (if any).
+    Impl,
+    /// An item-level macro call such as `lazy_static! { .. }` or `diesel::table! { .. }`.
+    MacroCall,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Struct => "struct",
+            ItemKind::Enum => "enum",
+            ItemKind::Union => "union",
+            ItemKind::Trait => "trait",
+            ItemKind::Fn => "fn",
+            ItemKind::Method => "method",
+            ItemKind::Const => "const",
+            ItemKind::Static => "static",
+            ItemKind::TypeAlias => "type",
+            ItemKind::MacroRules => "macro_rules",
+            ItemKind::Impl => "impl",
+            ItemKind::MacroCall => "macro_call",
+        }
+    }
+
+    /// Items that a path can name from another module (`impl` blocks and methods are reached through their type).
+    pub fn is_nameable(self) -> bool {
+        !matches!(
+            self,
+            ItemKind::Impl | ItemKind::Method | ItemKind::MacroCall
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub scope: ScopeIdx,
+    pub name: String,
+    pub kind: ItemKind,
+    pub line: u32,
+    pub is_pub: bool,
+    pub test_only: bool,
+    /// For methods: the `impl`'s self type or the trait; for impls: the trait being implemented.
+    pub parent: Option<String>,
+    /// `static mut`, for the shared-state analysis.
+    pub is_mut: bool,
+    /// A method of a trait implementation (`impl Display for X { fn fmt .. }`): calls to it by name are too
+    /// ambiguous to resolve, since every implementor shares the name.
+    pub in_trait_impl: bool,
+}
+
+/// What a `use` binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportBinding {
+    /// `use a::b;` binds `b`; `use a::b as c;` binds `c`.
+    Name(String),
+    /// `use a::Trait as _;` brings a trait into scope without a name.
+    Underscore,
+    /// `use a::b::*;`
+    Glob,
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub scope: ScopeIdx,
+    /// Segments as written, possibly starting with `crate`, `self`, `super` or `::`-less extern crate names.
+    pub path: Vec<String>,
+    pub binding: ImportBinding,
+    pub is_pub: bool,
+    pub line: u32,
+    pub test_only: bool,
+}
+
+/// How a path is used where it appears; the graph weighs kinds differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefKind {
+    /// A path in a type position: signatures, fields, generic arguments, bounds, casts.
+    Type,
+    /// A path that is called: `foo()`, `Type::new()`.
+    Call,
+    /// `obj.method()`: only the method's name is known (lower confidence).
+    MethodCall,
+    /// A struct literal `Order { .. }`.
+    Construct,
+    /// A path in a pattern: `Status::Paid`, `Some(Order { .. })`.
+    Pattern,
+    /// A path used as a value: a const, static, unit struct or enum variant.
+    Value,
+    /// The self type or trait of an `impl` block.
+    Impl,
+    /// The path of a macro invocation.
+    Macro,
+}
+
+impl RefKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefKind::Type => "type",
+            RefKind::Call => "call",
+            RefKind::MethodCall => "method",
+            RefKind::Construct => "construct",
+            RefKind::Pattern => "pattern",
+            RefKind::Value => "value",
+            RefKind::Impl => "impl",
+            RefKind::Macro => "macro",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub scope: ScopeIdx,
+    /// Path segments as written (`crate`, `self`, `super`, `Self` kept); one segment for method calls.
+    pub path: Vec<String>,
+    pub kind: RefKind,
+    pub line: u32,
+    /// The item whose body or signature holds the reference (index into `FileSummary::items`).
+    pub from_item: Option<u32>,
+    /// Read from inside a macro call's tokens: the macro may use it differently, so it is weaker evidence.
+    pub in_macro: bool,
+    pub test_only: bool,
+}
+
+/// Extracts the summary of one parsed file.
+pub fn extract(parsed: &ParsedFile) -> FileSummary {
+    let mut cx = Extractor {
+        parsed,
+        res: FileSummary::default(),
+    };
+    cx.res.syntax_errors = parsed.errors.clone();
+    cx.res.scopes.push(Scope {
+        parent: None,
+        name: String::new(),
+        line: 1,
+        test_only: false,
+        path_attr: None,
+        code_lines: 0,
+    });
+    let file_lines = count_code_lines(&parsed.tree.syntax().text().to_string());
+    cx.items(parsed.tree.items(), 0, false);
+    // Each scope's lines exclude its inline children.
+    let mut own: Vec<u32> = cx.res.scopes.iter().map(|s| s.code_lines).collect();
+    own[0] = file_lines;
+    for i in (1..cx.res.scopes.len()).rev() {
+        if let Some(parent) = cx.res.scopes[i].parent {
+            own[parent as usize] = own[parent as usize].saturating_sub(cx.res.scopes[i].code_lines);
+        }
+    }
+    for (scope, lines) in cx.res.scopes.iter_mut().zip(own) {
+        scope.code_lines = lines;
+    }
+    cx.res
+}
+
+struct Extractor<'a> {
+    parsed: &'a ParsedFile,
+    res: FileSummary,
+}
+
+impl Extractor<'_> {
+    fn line(&self, node: &SyntaxNode) -> u32 {
+        self.parsed
+            .line_index
+            .line(node.text_range().start().into())
+    }
+
+    /// The line of an item's name (not of its attributes or doc comment), which is where a reader looks.
+    fn name_line(&self, node: &SyntaxNode, name: Option<ast::Name>) -> u32 {
+        match name {
+            Some(name) => self.line(name.syntax()),
+            None => self.line(node),
+        }
+    }
+
+    fn items(&mut self, items: impl Iterator<Item = ast::Item>, scope: ScopeIdx, test_ctx: bool) {
+        for item in items {
+            let test_only = test_ctx || is_cfg_test(&item);
+            self.item(item, scope, test_only);
+        }
+    }
+
+    fn push_item(&mut self, item: Item) -> u32 {
+        self.res.items.push(item);
+        (self.res.items.len() - 1) as u32
+    }
+
+    fn item(&mut self, item: ast::Item, scope: ScopeIdx, test_only: bool) {
+        let node = item.syntax().clone();
+        let simple = |kind: ItemKind, name: Option<ast::Name>, vis: Option<ast::Visibility>| {
+            (kind, name, vis.is_some())
+        };
+        let (kind, name, is_pub) = match &item {
+            ast::Item::Module(module) => {
+                self.module(module, scope, test_only);
+                return;
+            }
+            ast::Item::Use(use_item) => {
+                self.use_item(use_item, scope, test_only);
+                return;
+            }
+            ast::Item::Impl(imp) => {
+                self.impl_block(imp, scope, test_only);
+                return;
+            }
+            ast::Item::Trait(tr) => {
+                self.trait_block(tr, scope, test_only);
+                return;
+            }
+            ast::Item::MacroCall(call) => {
+                let name = call
+                    .path()
+                    .and_then(|p| p.segment())
+                    .and_then(|s| s.name_ref())
+                    .map(|n| n.text().to_string())
+                    .unwrap_or_default();
+                let index = self.push_item(Item {
+                    scope,
+                    name,
+                    kind: ItemKind::MacroCall,
+                    line: self.line(&node),
+                    is_pub: false,
+                    test_only,
+                    parent: None,
+                    is_mut: false,
+                    in_trait_impl: false,
+                });
+                references::collect(self, &node, scope, Some(index), test_only);
+                return;
+            }
+            ast::Item::Struct(it) => simple(ItemKind::Struct, it.name(), it.visibility()),
+            ast::Item::Enum(it) => simple(ItemKind::Enum, it.name(), it.visibility()),
+            ast::Item::Union(it) => simple(ItemKind::Union, it.name(), it.visibility()),
+            ast::Item::Fn(it) => simple(ItemKind::Fn, it.name(), it.visibility()),
+            ast::Item::Const(it) => simple(ItemKind::Const, it.name(), it.visibility()),
+            ast::Item::Static(it) => simple(ItemKind::Static, it.name(), it.visibility()),
+            ast::Item::TypeAlias(it) => simple(ItemKind::TypeAlias, it.name(), it.visibility()),
+            ast::Item::MacroRules(it) => simple(ItemKind::MacroRules, it.name(), it.visibility()),
+            ast::Item::MacroDef(it) => simple(ItemKind::MacroRules, it.name(), it.visibility()),
+            ast::Item::ExternCrate(_) | ast::Item::ExternBlock(_) | ast::Item::AsmExpr(_) => return,
+        };
+        let is_mut = matches!(&item, ast::Item::Static(s) if s.mut_token().is_some());
+        let line = self.name_line(&node, name.clone());
+        let name = name.map(|n| n.text().to_string()).unwrap_or_default();
+        let index = self.push_item(Item {
+            scope,
+            name,
+            kind,
+            line,
+            is_pub,
+            test_only,
+            parent: None,
+            is_mut,
+            in_trait_impl: false,
+        });
+        references::collect(self, &node, scope, Some(index), test_only);
+    }
+
+    fn module(&mut self, module: &ast::Module, scope: ScopeIdx, test_only: bool) {
+        let Some(name) = module.name() else { return };
+        let line = self.line(name.syntax());
+        let name = name.text().to_string();
+        let path_attr = path_attribute(module);
+        match module.item_list() {
+            None => self.res.mod_decls.push(ModDecl {
+                scope,
+                name,
+                line,
+                path_attr,
+                test_only,
+            }),
+            Some(list) => {
+                let code_lines = count_code_lines(&module.syntax().text().to_string());
+                self.res.scopes.push(Scope {
+                    parent: Some(scope),
+                    name,
+                    line,
+                    test_only,
+                    path_attr,
+                    code_lines,
+                });
+                let inner = (self.res.scopes.len() - 1) as ScopeIdx;
+                self.items(list.items(), inner, test_only);
+            }
+        }
+    }
+
+    fn use_item(&mut self, use_item: &ast::Use, scope: ScopeIdx, test_only: bool) {
+        let is_pub = use_item.visibility().is_some();
+        let line = self.line(use_item.syntax());
+        for (path, binding) in references::flatten_use(use_item) {
+            self.res.imports.push(Import {
+                scope,
+                path,
+                binding,
+                is_pub,
+                line,
+                test_only,
+            });
+        }
+    }
+
+    fn impl_block(&mut self, imp: &ast::Impl, scope: ScopeIdx, test_only: bool) {
+        let node = imp.syntax().clone();
+        let self_ty = imp.self_ty().map(|t| type_name(&t)).unwrap_or_default();
+        let trait_name = imp.trait_().map(|t| type_name(&t));
+        let impl_index = self.push_item(Item {
+            scope,
+            name: self_ty.clone(),
+            kind: ItemKind::Impl,
+            line: self.line(&node),
+            is_pub: false,
+            test_only,
+            parent: trait_name,
+            is_mut: false,
+            in_trait_impl: false,
+        });
+        // The impl header (self type, trait, generics, where clauses) belongs to the impl item.
+        for child in node.children() {
+            if ast::AssocItemList::can_cast(child.kind()) {
+                continue;
+            }
+            references::collect(self, &child, scope, Some(impl_index), test_only);
+        }
+        if let Some(list) = imp.assoc_item_list() {
+            self.assoc_items(list, scope, test_only, &self_ty, Some(impl_index));
+        }
+    }
+
+    fn trait_block(&mut self, tr: &ast::Trait, scope: ScopeIdx, test_only: bool) {
+        let node = tr.syntax().clone();
+        let name = tr.name().map(|n| n.text().to_string()).unwrap_or_default();
+        let trait_index = self.push_item(Item {
+            scope,
+            name: name.clone(),
+            kind: ItemKind::Trait,
+            line: self.name_line(&node, tr.name()),
+            is_pub: tr.visibility().is_some(),
+            test_only,
+            parent: None,
+            is_mut: false,
+            in_trait_impl: false,
+        });
+        for child in node.children() {
+            if ast::AssocItemList::can_cast(child.kind()) {
+                continue;
+            }
+            references::collect(self, &child, scope, Some(trait_index), test_only);
+        }
+        if let Some(list) = tr.assoc_item_list() {
+            self.assoc_items(list, scope, test_only, &name, Some(trait_index));
+        }
+    }
+
+    fn assoc_items(
+        &mut self,
+        list: ast::AssocItemList,
+        scope: ScopeIdx,
+        test_ctx: bool,
+        parent: &str,
+        container: Option<u32>,
+    ) {
+        let in_trait_impl = container.is_some_and(|i| {
+            self.res.items[i as usize].kind == ItemKind::Impl
+                && self.res.items[i as usize].parent.is_some()
+        });
+        for assoc in list.assoc_items() {
+            let test_only = test_ctx || is_cfg_test(&assoc);
+            let node = assoc.syntax().clone();
+            match &assoc {
+                ast::AssocItem::Fn(f) => {
+                    let line = self.name_line(&node, f.name());
+                    let index = self.push_item(Item {
+                        scope,
+                        name: f.name().map(|n| n.text().to_string()).unwrap_or_default(),
+                        kind: ItemKind::Method,
+                        line,
+                        is_pub: f.visibility().is_some(),
+                        test_only,
+                        parent: Some(parent.to_owned()),
+                        is_mut: false,
+                        in_trait_impl,
+                    });
+                    references::collect(self, &node, scope, Some(index), test_only);
+                }
+                _ => references::collect(self, &node, scope, container, test_only),
+            }
+        }
+    }
+}
+
+/// `#[cfg(test)]` (also inside `all(..)`/`any(..)`, but not `not(test)`): code that only exists in test builds.
+fn is_cfg_test(node: &impl HasAttrs) -> bool {
+    node.attrs().any(|attr| {
+        let text: String = attr
+            .syntax()
+            .text()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let Some(inner) = text
+            .strip_prefix("#[cfg(")
+            .and_then(|t| t.strip_suffix(")]"))
+        else {
+            return false;
+        };
+        !inner.contains("not(")
+            && inner
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|word| word == "test")
+    })
+}
+
+/// The string of `#[path = "..."]`, if any.
+fn path_attribute(node: &impl HasAttrs) -> Option<String> {
+    node.attrs().find_map(|attr| {
+        let text: String = attr.syntax().text().to_string();
+        let inner = text.trim().strip_prefix("#[")?.strip_suffix(']')?.trim();
+        let value = inner
+            .strip_prefix("path")?
+            .trim_start()
+            .strip_prefix('=')?
+            .trim();
+        Some(value.strip_prefix('"')?.strip_suffix('"')?.to_owned())
+    })
+}
+
+/// The last path segment of a type (`crate::models::Order<T>` → `Order`, `&mut Vec<X>` → `Vec`).
+pub(crate) fn type_name(ty: &ast::Type) -> String {
+    match ty {
+        ast::Type::PathType(path_type) => path_type
+            .path()
+            .and_then(|p| p.segment())
+            .and_then(|s| s.name_ref())
+            .map(|n| n.text().to_string())
+            .unwrap_or_default(),
+        ast::Type::RefType(r) => r.ty().map(|t| type_name(&t)).unwrap_or_default(),
+        other => other.syntax().text().to_string(),
+    }
+}

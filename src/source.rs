@@ -1,0 +1,81 @@
+//! The text of the analysed files and the mapping from byte offsets to lines.
+//!
+//! Everything after discovery sees files only through a [`FileId`] and its text: no later stage touches the
+//! file system.
+
+/// Index of a file in [`crate::discover::Workspace::files`]; files are sorted by path, so ids are stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+impl FileId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One `.rs` file of the analysed repository.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// Path relative to the analysed root, `/`-separated (stable across machines, used in every output).
+    pub rel_path: String,
+    pub text: String,
+}
+
+/// Byte offset → 1-based line number, by binary search over line starts.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        LineIndex { line_starts }
+    }
+
+    pub fn line(&self, offset: u32) -> u32 {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
+        }
+    }
+}
+
+/// Lines that hold code: not blank and not only a `//` comment. This is the size measure used for modules and
+/// services (block comments are counted, a documented simplification).
+pub fn count_code_lines(text: &str) -> u32 {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .count() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_one_based() {
+        let index = LineIndex::new("ab\ncd\n\nef");
+        assert_eq!(index.line(0), 1);
+        assert_eq!(index.line(2), 1);
+        assert_eq!(index.line(3), 2);
+        assert_eq!(index.line(6), 3);
+        assert_eq!(index.line(7), 4);
+        assert_eq!(index.line(9), 4);
+    }
+
+    #[test]
+    fn code_lines_skip_blank_and_comment_lines() {
+        assert_eq!(
+            count_code_lines("fn a() {}\n\n// note\n   \n  let x = 1; // trailing\n"),
+            2
+        );
+    }
+}
