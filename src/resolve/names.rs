@@ -1,0 +1,594 @@
+//! Namespaces, imports and path resolution (the `DefMap` role).
+//!
+//! Phases: (1) place every item in its module; (2) give each module its namespace of items and child modules;
+//! (3) resolve `use` imports to a fixed point, because an import may go through another module's import or
+//! `pub use` re-export (bounded rounds, so import cycles end); (4) resolve every reference from the module it
+//! is written in. Visibility is not checked: code that compiles only names what it may, and checking it would
+//! only hide real coupling.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::discover::{Edition, Workspace};
+use crate::extract::{FileSummary, ImportBinding, ItemKind, RefKind, ScopeIdx};
+use crate::source::FileId;
+
+use super::{
+    DependencyKind, ItemId, ItemInfo, Module, ModuleId, ResolutionStats, Resolved, ResolvedRef,
+};
+
+/// Rounds of import resolution; real code settles in 2–4, the cap ends import cycles.
+const MAX_IMPORT_ROUNDS: usize = 16;
+/// Glob imports followed through at most this many modules (globs may form cycles).
+const MAX_GLOB_DEPTH: u32 = 6;
+/// Crates every Rust crate can name without declaring them.
+const SYSROOT_CRATES: [&str; 5] = ["std", "core", "alloc", "proc_macro", "test"];
+
+/// Method names so common in the standard library and popular crates that a call by that name says nothing
+/// about which type is called, even when the analysed code defines one method of that name.
+const AMBIGUOUS_METHOD_NAMES: &[&str] = &[
+    "all",
+    "and_then",
+    "any",
+    "as_bytes",
+    "as_deref",
+    "as_mut",
+    "as_ref",
+    "as_slice",
+    "as_str",
+    "await",
+    "borrow",
+    "borrow_mut",
+    "build",
+    "bytes",
+    "chars",
+    "clear",
+    "clone",
+    "cloned",
+    "cmp",
+    "collect",
+    "contains",
+    "contains_key",
+    "copied",
+    "count",
+    "default",
+    "drain",
+    "entry",
+    "eq",
+    "err",
+    "execute",
+    "expect",
+    "extend",
+    "filter",
+    "filter_map",
+    "find",
+    "first",
+    "flat_map",
+    "flatten",
+    "fmt",
+    "fold",
+    "for_each",
+    "from",
+    "get",
+    "get_mut",
+    "hash",
+    "insert",
+    "into",
+    "into_iter",
+    "is_empty",
+    "is_none",
+    "is_some",
+    "iter",
+    "iter_mut",
+    "join",
+    "json",
+    "keys",
+    "last",
+    "len",
+    "lines",
+    "lock",
+    "map",
+    "map_err",
+    "max",
+    "min",
+    "new",
+    "next",
+    "ok",
+    "ok_or",
+    "ok_or_else",
+    "or_insert",
+    "parse",
+    "partial_cmp",
+    "position",
+    "push",
+    "push_str",
+    "read",
+    "remove",
+    "retain",
+    "rev",
+    "run",
+    "send",
+    "set",
+    "skip",
+    "sort",
+    "sort_by",
+    "split",
+    "sum",
+    "take",
+    "to_lowercase",
+    "to_owned",
+    "to_string",
+    "to_uppercase",
+    "to_vec",
+    "trim",
+    "try_into",
+    "unwrap",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "values",
+    "with",
+    "write",
+    "zip",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Def {
+    Module(ModuleId),
+    Item(ItemId),
+    /// A crate outside the analysed code (a dependency or the sysroot).
+    External(String),
+}
+
+struct PendingImport {
+    module: ModuleId,
+    path: Vec<String>,
+    binding: ImportBinding,
+    file: FileId,
+    line: u32,
+    test_only: bool,
+    resolved: Option<Def>,
+}
+
+struct Namespaces {
+    /// Items and child modules defined in each module.
+    defs: Vec<HashMap<String, Def>>,
+    /// Named imports resolved so far.
+    imports: Vec<HashMap<String, Def>>,
+    /// Glob imports resolved so far.
+    globs: Vec<Vec<Def>>,
+    /// The crate root of each module's crate.
+    crate_root: Vec<ModuleId>,
+    /// Crate names visible from each package: workspace libraries (as their root module) and dependencies.
+    extern_names: Vec<HashMap<String, Def>>,
+    /// 2015-edition packages resolve `use` paths from the crate root.
+    edition_2015: Vec<bool>,
+}
+
+impl Namespaces {
+    fn lookup_in(&self, module: ModuleId, name: &str, depth: u32) -> Option<Def> {
+        let m = module.index();
+        if let Some(def) = self.defs[m].get(name).or_else(|| self.imports[m].get(name)) {
+            return Some(def.clone());
+        }
+        if depth >= MAX_GLOB_DEPTH {
+            return None;
+        }
+        self.globs[m].iter().find_map(|glob| match glob {
+            Def::Module(target) if *target != module => self.lookup_in(*target, name, depth + 1),
+            _ => None,
+        })
+    }
+
+    /// The first segment of a path: the module's own namespace, then the extern prelude.
+    fn lookup_first(&self, modules: &[Module], module: ModuleId, name: &str) -> Option<Def> {
+        if let Some(def) = self.lookup_in(module, name, 0) {
+            return Some(def);
+        }
+        let package = modules[module.index()].package;
+        if let Some(def) = self.extern_names[package].get(name) {
+            return Some(def.clone());
+        }
+        SYSROOT_CRATES
+            .contains(&name)
+            .then(|| Def::External(name.to_owned()))
+    }
+
+    /// Resolves a path as far as it goes: a path into a module whose last segments are unknown still names
+    /// that module; a path through a type (`Order::new`, `Status::Paid`) names the type.
+    fn resolve_path(
+        &self,
+        modules: &[Module],
+        items: &[ItemInfo],
+        module: ModuleId,
+        path: &[String],
+        self_type: Option<&str>,
+        from_root_fallback: bool,
+    ) -> Option<Def> {
+        let first = path.first()?;
+        let mut rest = &path[1..];
+        let mut current = match first.as_str() {
+            "crate" => Def::Module(self.crate_root[module.index()]),
+            "self" => Def::Module(module),
+            "super" => {
+                let mut m = modules[module.index()].parent?;
+                while rest.first().is_some_and(|s| s == "super") {
+                    m = modules[m.index()].parent?;
+                    rest = &rest[1..];
+                }
+                Def::Module(m)
+            }
+            "Self" => self.lookup_first(modules, module, self_type?)?,
+            name => match self.lookup_first(modules, module, name) {
+                Some(def) => def,
+                None if from_root_fallback => {
+                    self.lookup_in(self.crate_root[module.index()], name, 0)?
+                }
+                None => return None,
+            },
+        };
+        for segment in rest {
+            match &current {
+                Def::Module(m) => match self.lookup_in(*m, segment, 0) {
+                    Some(def) => current = def,
+                    None => break,
+                },
+                Def::Item(item) if items[item.index()].kind == ItemKind::TypeAlias => break,
+                Def::Item(_) | Def::External(_) => break,
+            }
+        }
+        Some(current)
+    }
+}
+
+pub(super) fn resolve_names(
+    workspace: &Workspace,
+    summaries: &[FileSummary],
+    mut modules: Vec<Module>,
+    orphans: Vec<FileId>,
+) -> Resolved {
+    let scope_module: HashMap<(FileId, ScopeIdx), ModuleId> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| ((m.file, m.scope), ModuleId(i as u32)))
+        .collect();
+    for module in &mut modules {
+        module.code_lines = summaries[module.file.index()].scopes[module.scope as usize].code_lines;
+    }
+
+    // Phase 1: items, and each file's local item index → ItemId.
+    let mut items: Vec<ItemInfo> = Vec::new();
+    let mut item_ids: Vec<Vec<Option<ItemId>>> = Vec::with_capacity(summaries.len());
+    for (file_index, summary) in summaries.iter().enumerate() {
+        let file = FileId(file_index as u32);
+        let ids = summary
+            .items
+            .iter()
+            .map(|item| {
+                let module = *scope_module.get(&(file, item.scope))?;
+                items.push(ItemInfo {
+                    module,
+                    name: item.name.clone(),
+                    kind: item.kind,
+                    line: item.line,
+                    is_pub: item.is_pub,
+                    test_only: item.test_only || modules[module.index()].test_only,
+                    parent: item.parent.clone(),
+                    is_mut: item.is_mut,
+                });
+                Some(ItemId(items.len() as u32 - 1))
+            })
+            .collect();
+        item_ids.push(ids);
+    }
+
+    // Phase 2: namespaces.
+    let n = modules.len();
+    let mut ns = Namespaces {
+        defs: vec![HashMap::new(); n],
+        imports: vec![HashMap::new(); n],
+        globs: vec![Vec::new(); n],
+        crate_root: Vec::with_capacity(n),
+        extern_names: Vec::new(),
+        edition_2015: workspace
+            .packages
+            .iter()
+            .map(|p| p.edition == Edition::E2015)
+            .collect(),
+    };
+    for (index, module) in modules.iter().enumerate() {
+        let mut root = ModuleId(index as u32);
+        while let Some(parent) = modules[root.index()].parent {
+            root = parent;
+        }
+        ns.crate_root.push(root);
+        if let Some(parent) = module.parent {
+            ns.defs[parent.index()]
+                .entry(module.name.clone())
+                .or_insert(Def::Module(ModuleId(index as u32)));
+        }
+    }
+    for (index, item) in items.iter().enumerate() {
+        if item.kind.is_nameable() && !item.name.is_empty() {
+            ns.defs[item.module.index()]
+                .entry(item.name.clone())
+                .or_insert(Def::Item(ItemId(index as u32)));
+        }
+    }
+    // Library crate roots by crate name, so `use clinic_common::db` reaches the other crate's modules.
+    let mut libraries: HashMap<String, ModuleId> = HashMap::new();
+    for (index, module) in modules.iter().enumerate() {
+        let package = &workspace.packages[module.package];
+        let target = &package.targets[module.target];
+        if module.is_crate_root && target.kind == crate::discover::TargetKind::Lib {
+            libraries
+                .entry(target.crate_name.clone())
+                .or_insert(ModuleId(index as u32));
+        }
+    }
+    for package in &workspace.packages {
+        let mut names: HashMap<String, Def> = HashMap::new();
+        for dependency in &package.dependencies {
+            let def = match libraries.get(dependency) {
+                Some(root) => Def::Module(*root),
+                None => Def::External(dependency.clone()),
+            };
+            names.insert(dependency.clone(), def);
+        }
+        // Binaries, tests and examples name their own package's library.
+        for target in &package.targets {
+            if let Some(root) = libraries.get(&target.crate_name) {
+                names
+                    .entry(target.crate_name.clone())
+                    .or_insert(Def::Module(*root));
+            }
+        }
+        ns.extern_names.push(names);
+    }
+
+    // Phase 3: imports to a fixed point.
+    let mut pending: Vec<PendingImport> = Vec::new();
+    for (file_index, summary) in summaries.iter().enumerate() {
+        let file = FileId(file_index as u32);
+        for import in &summary.imports {
+            let Some(&module) = scope_module.get(&(file, import.scope)) else {
+                continue;
+            };
+            pending.push(PendingImport {
+                module,
+                path: import.path.clone(),
+                binding: import.binding.clone(),
+                file,
+                line: import.line,
+                test_only: import.test_only || modules[module.index()].test_only,
+                resolved: None,
+            });
+        }
+    }
+    for _ in 0..MAX_IMPORT_ROUNDS {
+        let mut changed = false;
+        for import in pending.iter_mut().filter(|i| i.resolved.is_none()) {
+            let fallback =
+                ns.edition_2015[modules[import.module.index()].package] || import.path.len() > 1;
+            let Some(def) = ns.resolve_path(
+                &modules,
+                &items,
+                import.module,
+                &import.path,
+                None,
+                fallback,
+            ) else {
+                continue;
+            };
+            // A path that stopped early (a module whose item is unknown) may resolve further next round.
+            let complete = resolves_fully(&ns, &modules, import, &def);
+            if !complete {
+                continue;
+            }
+            let m = import.module.index();
+            match &import.binding {
+                ImportBinding::Name(name) => {
+                    ns.imports[m].entry(name.clone()).or_insert(def.clone());
+                }
+                ImportBinding::Glob => ns.globs[m].push(def.clone()),
+                ImportBinding::Underscore => {}
+            }
+            import.resolved = Some(def);
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Imports that only resolved part of the way still name a module: keep that as evidence.
+    for import in pending.iter_mut().filter(|i| i.resolved.is_none()) {
+        import.resolved =
+            ns.resolve_path(&modules, &items, import.module, &import.path, None, true);
+    }
+
+    // Phase 4: references.
+    let mut method_index: HashMap<&str, Vec<ItemId>> = HashMap::new();
+    for (index, item) in items.iter().enumerate() {
+        if item.kind == ItemKind::Method && !item.test_only && !item.name.is_empty() {
+            method_index
+                .entry(item.name.as_str())
+                .or_default()
+                .push(ItemId(index as u32));
+        }
+    }
+    let in_trait_impl: Vec<Vec<bool>> = summaries
+        .iter()
+        .map(|s| s.items.iter().map(|i| i.in_trait_impl).collect())
+        .collect();
+    method_index.retain(|name, candidates| {
+        candidates.retain(|id| {
+            let item = &items[id.index()];
+            let file = modules[item.module.index()].file;
+            let local = item_ids[file.index()].iter().position(|x| *x == Some(*id));
+            !local.is_some_and(|l| in_trait_impl[file.index()][l])
+        });
+        let first_module = candidates.first().map(|id| items[id.index()].module);
+        !candidates.is_empty()
+            && !AMBIGUOUS_METHOD_NAMES.contains(name)
+            && candidates
+                .iter()
+                .all(|id| Some(items[id.index()].module) == first_module)
+    });
+
+    let mut references: Vec<ResolvedRef> = Vec::new();
+    let mut external: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); workspace.packages.len()];
+    let mut stats = ResolutionStats::default();
+    let target_module = |def: &Def| -> Option<(ModuleId, Option<ItemId>)> {
+        match def {
+            Def::Module(m) => Some((*m, None)),
+            Def::Item(i) => Some((items[i.index()].module, Some(*i))),
+            Def::External(_) => None,
+        }
+    };
+
+    for import in &pending {
+        let Some(def) = &import.resolved else {
+            stats.unresolved += 1;
+            continue;
+        };
+        match def {
+            Def::External(name) => {
+                stats.external += 1;
+                count_external(&mut external, &modules, import.module, name);
+            }
+            _ => {
+                stats.internal += 1;
+                if let Some((to, to_item)) = target_module(def)
+                    && to != import.module
+                {
+                    references.push(ResolvedRef {
+                        from: import.module,
+                        from_item: None,
+                        to,
+                        to_item,
+                        kind: DependencyKind::Import,
+                        file: import.file,
+                        line: import.line,
+                        weak: false,
+                        test_only: import.test_only,
+                    });
+                }
+            }
+        }
+    }
+
+    for (file_index, summary) in summaries.iter().enumerate() {
+        let file = FileId(file_index as u32);
+        for reference in &summary.references {
+            let Some(&module) = scope_module.get(&(file, reference.scope)) else {
+                continue;
+            };
+            let from_item = reference
+                .from_item
+                .and_then(|i| item_ids[file_index][i as usize]);
+            let def = if reference.kind == RefKind::MethodCall {
+                let Some(name) = reference.path.first() else {
+                    continue;
+                };
+                match method_index.get(name.as_str()) {
+                    Some(candidates) => candidates.first().map(|id| Def::Item(*id)),
+                    None => continue,
+                }
+            } else {
+                let self_type = from_item.and_then(|id| {
+                    let item = &items[id.index()];
+                    match item.kind {
+                        ItemKind::Method => item.parent.as_deref(),
+                        ItemKind::Impl
+                        | ItemKind::Struct
+                        | ItemKind::Enum
+                        | ItemKind::Union
+                        | ItemKind::Trait => Some(item.name.as_str()),
+                        _ => None,
+                    }
+                });
+                ns.resolve_path(&modules, &items, module, &reference.path, self_type, false)
+            };
+            let Some(def) = def else {
+                if reference.path.len() > 1 {
+                    stats.unresolved += 1;
+                }
+                continue;
+            };
+            // A single-segment value that names a module is a local variable shadowing nothing we can see.
+            if reference.path.len() == 1
+                && matches!(def, Def::Module(_))
+                && reference.kind != RefKind::Type
+            {
+                continue;
+            }
+            if let Def::External(name) = &def {
+                stats.external += 1;
+                count_external(&mut external, &modules, module, name);
+                continue;
+            }
+            stats.internal += 1;
+            let Some((to, to_item)) = target_module(&def) else {
+                continue;
+            };
+            if to == module {
+                continue;
+            }
+            references.push(ResolvedRef {
+                from: module,
+                from_item,
+                to,
+                to_item,
+                kind: DependencyKind::from_ref(reference.kind),
+                file,
+                line: reference.line,
+                weak: reference.in_macro || reference.kind == RefKind::MethodCall,
+                test_only: reference.test_only || modules[module.index()].test_only,
+            });
+        }
+    }
+    references.sort();
+
+    Resolved {
+        modules,
+        items,
+        references,
+        external,
+        orphans,
+        stats,
+    }
+}
+
+/// Whether an import's path resolved all its segments (or ended at an item or external crate, past which
+/// segments name associated items or the external crate's modules).
+fn resolves_fully(ns: &Namespaces, modules: &[Module], import: &PendingImport, def: &Def) -> bool {
+    match def {
+        Def::Item(_) | Def::External(_) => true,
+        Def::Module(m) => {
+            // The path resolved fully only if its last segment names this module.
+            let last = import.path.last().map(String::as_str);
+            let module = &modules[m.index()];
+            match last {
+                Some("self") | Some("crate") | Some("super") => true,
+                Some(name) => {
+                    module.name == name
+                        || ns.extern_names[module.package].get(name) == Some(&Def::Module(*m))
+                }
+                None => false,
+            }
+        }
+    }
+}
+
+fn count_external(
+    external: &mut [BTreeMap<String, u32>],
+    modules: &[Module],
+    module: ModuleId,
+    name: &str,
+) {
+    if SYSROOT_CRATES.contains(&name) {
+        return;
+    }
+    *external[modules[module.index()].package]
+        .entry(name.to_owned())
+        .or_default() += 1;
+}

@@ -1,0 +1,62 @@
+//! Test support: multi-file fixtures written to a temporary folder and run through the pipeline.
+//!
+//! A fixture is one string in which each file starts with a line `//- /relative/path`, as in rust-analyzer's
+//! tests, so a whole small workspace fits next to the expectation it is checked against.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use crate::config::{Config, Format};
+use crate::diagnostics::Diagnostics;
+use crate::resolve::Resolved;
+
+/// Writes the files of a fixture below `root`.
+pub(crate) fn write_fixture(root: &Path, fixture: &str) {
+    let mut current: Option<(String, String)> = None;
+    let mut files = Vec::new();
+    for line in fixture.lines() {
+        if let Some(path) = line.strip_prefix("//- /") {
+            files.extend(current.take());
+            current = Some((path.trim().to_owned(), String::new()));
+        } else if let Some((_, text)) = current.as_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    files.extend(current);
+    for (path, text) in files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        #[allow(clippy::disallowed_methods)]
+        std::fs::write(full, text).unwrap();
+    }
+}
+
+pub(crate) fn fixture_config(root: &Path) -> Config {
+    Config {
+        input: root.to_path_buf(),
+        out_dir: root.join("out"),
+        formats: vec![Format::Json],
+        target_services: None,
+        include_tests: false,
+        jobs: Some(1),
+    }
+}
+
+/// Discover, parse, extract and resolve a fixture; diagnostics as display strings.
+pub(crate) fn analyze_fixture_resolved(fixture: &str) -> (Resolved, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), fixture);
+    let config = fixture_config(dir.path());
+    let mut diagnostics = Diagnostics::default();
+    let workspace = crate::discover::discover(&config, &mut diagnostics).unwrap();
+    let summaries = crate::parse_and_extract(&workspace, &mut diagnostics);
+    let resolved = crate::resolve::resolve(&workspace, &summaries, &mut diagnostics);
+    let diagnostics = diagnostics
+        .into_sorted()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    (resolved, diagnostics)
+}
