@@ -1,0 +1,224 @@
+//! Readable service names from each service's dominant feature words.
+//!
+//! Words come from module paths (the last segment weighs most, a folder segment less) and item names (types
+//! more than functions), split at `_` and case changes, lower-cased and reduced to a singular stem. Each word
+//! is scored TF-IDF across the proposed services: a word every service shares (`handlers`, `repository`,
+//! `service`) scores low, a word one service owns (`orders`) scores high. The name is the best word, or the two
+//! best when one word alone would be ambiguous or is not clearly dominant. Names depend only on the code, never
+//! on a fixed vocabulary of layer names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::extract::ItemKind;
+use crate::resolve::{ModuleId, Resolved};
+
+/// Words that name no feature in any code base.
+const STOP_WORDS: &[&str] = &[
+    "mod", "lib", "main", "impl", "new", "get", "set", "from", "into", "with", "the", "and", "for",
+    "all", "self", "test", "tests", "inner", "default", "try", "to", "by", "id", "ids",
+];
+
+/// Returns `(id, name)` per group, ids unique.
+pub(super) fn name_services(
+    resolved: &Resolved,
+    groups: &[Vec<ModuleId>],
+) -> Vec<(String, String)> {
+    // Per group: stem → weight; and stem → surface form counts (to display the form the code uses most).
+    let mut weights: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); groups.len()];
+    let mut surfaces: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
+    let mut group_of = vec![usize::MAX; resolved.modules.len()];
+    for (g, modules) in groups.iter().enumerate() {
+        for module in modules {
+            group_of[module.index()] = g;
+            let path = &resolved.module(*module).path;
+            let segments: Vec<&str> = path.split("::").skip(1).collect();
+            for (i, segment) in segments.iter().enumerate() {
+                let weight = if i + 1 == segments.len() { 3.0 } else { 1.0 };
+                add_words(segment, weight, &mut weights[g], &mut surfaces);
+            }
+        }
+    }
+    for item in &resolved.items {
+        let g = group_of[item.module.index()];
+        if g == usize::MAX || item.test_only {
+            continue;
+        }
+        let weight = match item.kind {
+            ItemKind::Struct | ItemKind::Enum | ItemKind::Trait | ItemKind::Union => 0.5,
+            ItemKind::Fn | ItemKind::Method | ItemKind::Static | ItemKind::Const => 0.2,
+            _ => continue,
+        };
+        add_words(&item.name, weight, &mut weights[g], &mut surfaces);
+    }
+
+    let n_groups = groups.len() as f64;
+    let mut document_frequency: BTreeMap<&str, f64> = BTreeMap::new();
+    for group in &weights {
+        for stem in group.keys() {
+            *document_frequency.entry(stem.as_str()).or_default() += 1.0;
+        }
+    }
+    let ranked: Vec<Vec<(String, f64)>> = weights
+        .iter()
+        .map(|group| {
+            let total: f64 = group.values().sum::<f64>().max(f64::EPSILON);
+            let mut scored: Vec<(String, f64)> = group
+                .iter()
+                .map(|(stem, w)| {
+                    let df = document_frequency
+                        .get(stem.as_str())
+                        .copied()
+                        .unwrap_or(1.0);
+                    let idf = ((1.0 + n_groups) / (1.0 + df)).ln() + 1.0;
+                    (stem.clone(), w / total * idf)
+                })
+                .collect();
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            scored
+        })
+        .collect();
+
+    let display = |stem: &str| -> String {
+        surfaces
+            .get(stem)
+            .and_then(|forms| {
+                forms
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            })
+            .map(|(form, _)| form.clone())
+            .unwrap_or_else(|| stem.to_owned())
+    };
+    let top_stems: Vec<Option<&str>> = ranked
+        .iter()
+        .map(|r| r.first().map(|(s, _)| s.as_str()))
+        .collect();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut res = Vec::with_capacity(groups.len());
+    for (g, scored) in ranked.iter().enumerate() {
+        let mut words: Vec<String> = Vec::new();
+        if let Some((first, score)) = scored.first() {
+            words.push(display(first));
+            let shared_top = top_stems
+                .iter()
+                .enumerate()
+                .any(|(h, s)| h != g && *s == Some(first.as_str()));
+            if let Some((second, second_score)) = scored.get(1)
+                && (shared_top || *second_score >= 0.8 * score)
+            {
+                words.push(display(second));
+            }
+        }
+        if words.is_empty() {
+            words.push("service".to_owned());
+        }
+        let mut id = words.join("-");
+        let mut suffix = 2;
+        while used.contains(&id) {
+            id = format!("{}-{suffix}", words.join("-"));
+            suffix += 1;
+        }
+        used.insert(id.clone());
+        let name = words
+            .iter()
+            .map(|w| capitalize(w))
+            .collect::<Vec<_>>()
+            .join(" & ");
+        let name = if id.ends_with(char::is_numeric) && suffix > 2 {
+            format!("{name} ({})", suffix - 1)
+        } else {
+            name
+        };
+        res.push((id, name));
+    }
+    res
+}
+
+fn add_words(
+    identifier: &str,
+    weight: f64,
+    weights: &mut BTreeMap<String, f64>,
+    surfaces: &mut BTreeMap<String, BTreeMap<String, u32>>,
+) {
+    for word in split_identifier(identifier) {
+        if word.len() < 3
+            || STOP_WORDS.contains(&word.as_str())
+            || word.chars().all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let stem = singular(&word);
+        *weights.entry(stem.clone()).or_default() += weight;
+        *surfaces.entry(stem).or_default().entry(word).or_default() += 1;
+    }
+}
+
+/// `OrderLine` → `order`, `line`; `order_lines` → `order`, `lines`; `HTTPClient` → `http`, `client`.
+pub(crate) fn split_identifier(identifier: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for part in identifier.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut current = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let boundary = c.is_uppercase()
+                && !current.is_empty()
+                && (chars[i - 1].is_lowercase()
+                    || chars[i - 1].is_ascii_digit()
+                    || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
+            if boundary {
+                words.push(std::mem::take(&mut current));
+            }
+            current.extend(c.to_lowercase());
+        }
+        if !current.is_empty() {
+            words.push(current);
+        }
+    }
+    words
+}
+
+/// A cheap English singular: `categories` → `category`, `addresses` → `address`, `orders` → `order`.
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 3) {
+        return format!("{stem}y");
+    }
+    for suffix in ["sses", "shes", "ches", "xes"] {
+        if word.ends_with(suffix) {
+            return word[..word.len() - 2].to_owned();
+        }
+    }
+    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
+        return word[..word.len() - 1].to_owned();
+    }
+    word.to_owned()
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_identifiers_into_words() {
+        assert_eq!(split_identifier("OrderLine"), ["order", "line"]);
+        assert_eq!(split_identifier("order_lines"), ["order", "lines"]);
+        assert_eq!(split_identifier("HTTPClient"), ["http", "client"]);
+        assert_eq!(split_identifier("PRICE_CACHE"), ["price", "cache"]);
+    }
+
+    #[test]
+    fn singular_stems() {
+        assert_eq!(singular("categories"), "category");
+        assert_eq!(singular("addresses"), "address");
+        assert_eq!(singular("orders"), "order");
+        assert_eq!(singular("status"), "status");
+        assert_eq!(singular("class"), "class");
+    }
+}

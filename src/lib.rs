@@ -1,0 +1,120 @@
+//! decompose: reads a Rust monolith and proposes where its service boundaries are.
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! discover → parse → extract → resolve → graph → cluster → report. [`analyze`] runs it and returns an
+//! [`analysis::Analysis`], from which every output format is rendered.
+
+pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod source;
+
+pub mod cluster;
+pub mod discover;
+pub mod extract;
+pub mod graph;
+pub mod parse;
+pub mod report;
+pub mod resolve;
+
+#[cfg(test)]
+mod test_fixture;
+
+use rayon::prelude::*;
+
+use crate::analysis::Analysis;
+use crate::config::Config;
+use crate::diagnostics::{Diagnostics, Severity};
+use crate::discover::Workspace;
+use crate::extract::FileSummary;
+
+/// Runs the whole analysis. Fails only when the run cannot go on (no such path, no Rust package); every
+/// problem with individual files becomes a diagnostic in the result.
+pub fn analyze(config: &Config) -> anyhow::Result<Analysis> {
+    let mut diagnostics = Diagnostics::default();
+    let workspace = discover::discover(config, &mut diagnostics)?;
+    let summaries = parse_and_extract(&workspace, &mut diagnostics);
+    let resolved = resolve::resolve(&workspace, &summaries, &mut diagnostics);
+    drop(summaries);
+    let graph = graph::build(&resolved, config.include_tests);
+    let proposal = cluster::propose(&resolved, &graph, config.target_services);
+    Ok(Analysis::new(
+        workspace,
+        resolved,
+        graph,
+        proposal,
+        diagnostics,
+    ))
+}
+
+/// Parses and extracts every file in parallel; input order is kept, so the result is deterministic.
+/// Syntax errors are merged into `diagnostics` in file order.
+pub fn parse_and_extract(workspace: &Workspace, diagnostics: &mut Diagnostics) -> Vec<FileSummary> {
+    let summaries: Vec<FileSummary> = workspace
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let edition = workspace.packages[workspace.file_package[index]].edition;
+            let parsed = parse::parse(&file.text, edition);
+            extract::extract(&parsed)
+        })
+        .collect();
+    for (file, summary) in workspace.files.iter().zip(&summaries) {
+        for (line, message) in &summary.syntax_errors {
+            diagnostics.push(
+                Severity::Error,
+                "syntax",
+                file.rel_path.clone(),
+                *line,
+                message.clone(),
+            );
+        }
+    }
+    summaries
+}
+
+/// The short summary printed after a run: services proposed, problems found, where the report is.
+pub fn summary_text(analysis: &Analysis, written: &[std::path::PathBuf]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let proposal = &analysis.proposal;
+    let _ = writeln!(
+        out,
+        "{}: {} modules, {} proposed services (modularity {:.3})",
+        analysis.workspace.display_root,
+        analysis.resolved.modules.len(),
+        proposal.services.len(),
+        proposal.modularity
+    );
+    for service in &proposal.services {
+        let _ = writeln!(
+            out,
+            "  {:<28} {:>3} modules {:>6} lines",
+            service.name,
+            service.modules.len(),
+            service.code_lines
+        );
+    }
+    let errors = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if errors + warnings > 0 {
+        let _ = writeln!(
+            out,
+            "{errors} error(s), {warnings} warning(s): see the report's diagnostics"
+        );
+    }
+    for path in written {
+        let _ = writeln!(out, "wrote {}", path.display());
+    }
+    out.trim_end().to_owned()
+}

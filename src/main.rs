@@ -1,0 +1,42 @@
+//! The `decompose` binary: parses the command line, runs the library, prints one summary or one error, and
+//! picks the exit code (0 success, 1 analysis error, 2 usage error, as clap does for usage errors).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use decompose::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Analyze(args) => run_analyze(&args),
+    }
+}
+
+#[allow(clippy::print_stdout, clippy::print_stderr)] // The binary is where the terminal is talked to.
+fn run_analyze(args: &decompose::cli::AnalyzeArgs) -> ExitCode {
+    let config = args.to_config();
+    if let Some(jobs) = config.jobs {
+        // A second call (in tests) fails harmlessly: the pool already exists.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global();
+    }
+    let result = decompose::analyze(&config).and_then(|analysis| {
+        let written = decompose::report::write(&analysis, &config)?;
+        Ok((analysis, written))
+    });
+    match result {
+        Ok((analysis, written)) => {
+            if !args.quiet {
+                println!("{}", decompose::summary_text(&analysis, &written));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

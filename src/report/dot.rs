@@ -1,0 +1,83 @@
+//! Graphviz exports: the module graph clustered by proposed service, and the service graph.
+
+use std::fmt::Write;
+
+use super::json::Report;
+
+/// The module graph; one `cluster_*` subgraph per service, kept-out modules outside any cluster.
+pub fn modules(doc: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph modules {{");
+    let _ = writeln!(out, "  graph [rankdir=LR, fontname=\"Helvetica\"];");
+    let _ = writeln!(
+        out,
+        "  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=10];"
+    );
+    for (index, service) in doc.services.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_{index} {{");
+        let _ = writeln!(out, "    label={};", quote(&service.name));
+        for module in &service.modules {
+            let _ = writeln!(out, "    {};", quote(module));
+        }
+        let _ = writeln!(out, "  }}");
+    }
+    for module in doc.modules.iter().filter(|m| m.service.is_none()) {
+        let _ = writeln!(out, "  {} [style=dashed];", quote(&module.id));
+    }
+    for dependency in &doc.dependencies {
+        let _ = writeln!(
+            out,
+            "  {} -> {} [weight={}, label=\"{}\"];",
+            quote(&dependency.from),
+            quote(&dependency.to),
+            dependency.weight,
+            dependency.weight
+        );
+    }
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// The service graph: one node per service (labelled with its size), edges weighted by references.
+pub fn services(doc: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph services {{");
+    let _ = writeln!(
+        out,
+        "  node [shape=box, style=rounded, fontname=\"Helvetica\"];"
+    );
+    for service in &doc.services {
+        let label = format!(
+            "{}\\n{} modules, {} lines",
+            service.name,
+            service.modules.len(),
+            service.lines
+        );
+        let _ = writeln!(
+            out,
+            "  {} [label=\"{}\"];",
+            quote(&service.id),
+            escape(&label).replace("\\\\n", "\\n")
+        );
+    }
+    for dependency in &doc.service_dependencies {
+        let _ = writeln!(
+            out,
+            "  {} -> {} [label=\"{}\", penwidth={:.1}];",
+            quote(&dependency.from),
+            quote(&dependency.to),
+            dependency.weight,
+            1.0 + (f64::from(dependency.weight)).ln().max(0.0)
+        );
+    }
+    let _ = writeln!(out, "}}");
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+fn quote(text: &str) -> String {
+    format!("\"{}\"", escape(text))
+}

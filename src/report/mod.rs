@@ -1,0 +1,55 @@
+//! Report: renders a finished [`Analysis`] and decides nothing.
+//!
+//! Invariant: this is the only stage that writes files, and it writes only inside the output folder. Each
+//! file is written to a temporary name in that folder and renamed into place, so an interrupted run never
+//! leaves a half-written report over a good one. Only this stage knows JSON, HTML and DOT.
+
+pub mod dot;
+pub mod html;
+pub mod json;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::analysis::Analysis;
+use crate::config::{Config, Format};
+
+/// Writes every requested format; returns the paths written.
+pub fn write(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf>> {
+    let out = &config.out_dir;
+    prepare_out_dir(out)?;
+    let doc = json::Report::from_analysis(analysis);
+    let mut written = Vec::new();
+    for format in &config.formats {
+        match format {
+            Format::Json => written.push(write_atomic(out, "report.json", &doc.to_json())?),
+            Format::Html => written.push(write_atomic(out, "index.html", &html::render(&doc)?)?),
+            Format::Dot => {
+                written.push(write_atomic(out, "modules.dot", &dot::modules(&doc))?);
+                written.push(write_atomic(out, "services.dot", &dot::services(&doc))?);
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// The output folder must be a folder (created if missing), never an existing file.
+fn prepare_out_dir(out: &Path) -> anyhow::Result<()> {
+    if out.exists() && !out.is_dir() {
+        bail!("--out {} is an existing file, not a folder", out.display());
+    }
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create the output folder {}", out.display()))
+}
+
+/// Writes `name` inside `dir` through a temporary file and a rename.
+fn write_atomic(dir: &Path, name: &str, contents: &str) -> anyhow::Result<PathBuf> {
+    let target = dir.join(name);
+    let temp = dir.join(format!(".{name}.decompose-tmp"));
+    #[allow(clippy::disallowed_methods)] // The one place that writes files; see the module doc.
+    std::fs::write(&temp, contents).with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(&temp, &target)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(target)
+}
