@@ -40,22 +40,9 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.file.is_empty(), self.line) {
             (true, _) => write!(f, "{}: {}", self.severity.as_str(), self.message),
-            (false, 0) => write!(
-                f,
-                "{}: {}: {}",
-                self.severity.as_str(),
-                self.file,
-                self.message
-            ),
+            (false, 0) => write!(f, "{}: {}: {}", self.severity.as_str(), self.file, self.message),
             (false, line) => {
-                write!(
-                    f,
-                    "{}: {}:{}: {}",
-                    self.severity.as_str(),
-                    self.file,
-                    line,
-                    self.message
-                )
+                write!(f, "{}: {}:{}: {}", self.severity.as_str(), self.file, line, self.message)
             }
         }
     }

@@ -61,10 +61,9 @@ pub fn build(resolved: &Resolved, include_tests: bool) -> ModuleGraph {
         if reference.test_only && !include_tests {
             continue;
         }
-        let (Some(from), Some(to)) = (
-            node_of[reference.from.index()],
-            node_of[reference.to.index()],
-        ) else {
+        let (Some(from), Some(to)) =
+            (node_of[reference.from.index()], node_of[reference.to.index()])
+        else {
             continue;
         };
         let edge = edges.entry((from, to)).or_default();
@@ -97,10 +96,7 @@ pub fn kind_weight(kind: DependencyKind) -> f64 {
 pub fn coupling(edge: &Edge) -> f64 {
     let total = edge.total().max(1) as f64;
     let weak_share = edge.weak as f64 / total;
-    let strength: f64 = edge
-        .counts
-        .iter()
-        .map(|(kind, &n)| kind_weight(*kind) * (1.0 + n as f64).ln())
-        .sum();
+    let strength: f64 =
+        edge.counts.iter().map(|(kind, &n)| kind_weight(*kind) * (1.0 + n as f64).ln()).sum();
     strength * (1.0 - 0.5 * weak_share)
 }

@@ -39,13 +39,7 @@ pub fn analyze(config: &Config) -> anyhow::Result<Analysis> {
     drop(summaries);
     let graph = graph::build(&resolved, config.include_tests);
     let proposal = cluster::propose(&resolved, &graph, config.target_services);
-    Ok(Analysis::new(
-        workspace,
-        resolved,
-        graph,
-        proposal,
-        diagnostics,
-    ))
+    Ok(Analysis::new(workspace, resolved, graph, proposal, diagnostics))
 }
 
 /// Parses and extracts every file in parallel; input order is kept, so the result is deterministic.
@@ -97,21 +91,11 @@ pub fn summary_text(analysis: &Analysis, written: &[std::path::PathBuf]) -> Stri
             service.code_lines
         );
     }
-    let errors = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
+    let errors = analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = analysis.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
     if errors + warnings > 0 {
-        let _ = writeln!(
-            out,
-            "{errors} error(s), {warnings} warning(s): see the report's diagnostics"
-        );
+        let _ =
+            writeln!(out, "{errors} error(s), {warnings} warning(s): see the report's diagnostics");
     }
     for path in written {
         let _ = writeln!(out, "wrote {}", path.display());

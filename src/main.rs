@@ -19,9 +19,7 @@ fn run_analyze(args: &decompose::cli::AnalyzeArgs) -> ExitCode {
     let config = args.to_config();
     if let Some(jobs) = config.jobs {
         // A second call (in tests) fails harmlessly: the pool already exists.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
-            .build_global();
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
     }
     let result = decompose::analyze(&config).and_then(|analysis| {
         let written = decompose::report::write(&analysis, &config)?;

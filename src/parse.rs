@@ -26,11 +26,7 @@ pub fn parse(text: &str, edition: Edition) -> ParsedFile {
         .collect();
     let tree = parse.tree();
     debug_assert_eq!(tree.syntax().text_range().len(), (text.len() as u32).into());
-    ParsedFile {
-        tree,
-        errors,
-        line_index,
-    }
+    ParsedFile { tree, errors, line_index }
 }
 
 pub(crate) fn ra_edition(edition: Edition) -> RaEdition {

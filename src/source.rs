@@ -31,10 +31,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
+            text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1),
         );
         LineIndex { line_starts }
     }
@@ -50,10 +47,8 @@ impl LineIndex {
 /// Lines that hold code: not blank and not only a `//` comment. This is the size measure used for modules and
 /// services (block comments are counted, a documented simplification).
 pub fn count_code_lines(text: &str) -> u32 {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with("//"))
-        .count() as u32
+    text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with("//")).count()
+        as u32
 }
 
 #[cfg(test)]
@@ -73,9 +68,6 @@ mod tests {
 
     #[test]
     fn code_lines_skip_blank_and_comment_lines() {
-        assert_eq!(
-            count_code_lines("fn a() {}\n\n// note\n   \n  let x = 1; // trailing\n"),
-            2
-        );
+        assert_eq!(count_code_lines("fn a() {}\n\n// note\n   \n  let x = 1; // trailing\n"), 2);
     }
 }

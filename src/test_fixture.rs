@@ -53,10 +53,6 @@ pub(crate) fn analyze_fixture_resolved(fixture: &str) -> (Resolved, Vec<String>)
     let workspace = crate::discover::discover(&config, &mut diagnostics).unwrap();
     let summaries = crate::parse_and_extract(&workspace, &mut diagnostics);
     let resolved = crate::resolve::resolve(&workspace, &summaries, &mut diagnostics);
-    let diagnostics = diagnostics
-        .into_sorted()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let diagnostics = diagnostics.into_sorted().iter().map(ToString::to_string).collect();
     (resolved, diagnostics)
 }

@@ -56,35 +56,20 @@ pub(crate) struct Dependency {
 }
 
 pub(crate) fn parse_manifest(text: &str) -> Result<Manifest, String> {
-    let table: Table = text
-        .parse::<Table>()
-        .map_err(|err| first_line(&err.to_string()))?;
+    let table: Table = text.parse::<Table>().map_err(|err| first_line(&err.to_string()))?;
     let mut manifest = Manifest::default();
 
     if let Some(package) = table.get("package").and_then(Value::as_table) {
-        let name = package
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        let name = package.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
         let (edition, edition_from_workspace) = match package.get("edition") {
             Some(Value::String(edition)) => (Some(edition.clone()), false),
-            Some(Value::Table(t)) => (
-                None,
-                t.get("workspace").and_then(Value::as_bool) == Some(true),
-            ),
+            Some(Value::Table(t)) => {
+                (None, t.get("workspace").and_then(Value::as_bool) == Some(true))
+            }
             _ => (None, false),
         };
-        let autobins = package
-            .get("autobins")
-            .and_then(Value::as_bool)
-            .unwrap_or(true);
-        manifest.package = Some(PackageSection {
-            name,
-            edition,
-            edition_from_workspace,
-            autobins,
-        });
+        let autobins = package.get("autobins").and_then(Value::as_bool).unwrap_or(true);
+        manifest.package = Some(PackageSection { name, edition, edition_from_workspace, autobins });
     }
 
     if let Some(workspace) = table.get("workspace").and_then(Value::as_table) {
@@ -92,13 +77,7 @@ pub(crate) fn parse_manifest(text: &str) -> Result<Manifest, String> {
             workspace
                 .get(key)
                 .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
+                .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
                 .unwrap_or_default()
         };
         let edition = workspace
@@ -127,21 +106,12 @@ pub(crate) fn parse_manifest(text: &str) -> Result<Manifest, String> {
         });
     }
 
-    manifest.lib = table
-        .get("lib")
-        .and_then(Value::as_table)
-        .map(target_section);
+    manifest.lib = table.get("lib").and_then(Value::as_table).map(target_section);
     let targets = |key: &str| -> Vec<TargetSection> {
         table
             .get(key)
             .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(Value::as_table)
-                    .map(target_section)
-                    .collect()
-            })
+            .map(|items| items.iter().filter_map(Value::as_table).map(target_section).collect())
             .unwrap_or_default()
     };
     manifest.bins = targets("bin");
@@ -182,21 +152,12 @@ fn collect_dependencies(section: Option<&Value>, out: &mut Vec<Dependency>) {
             ),
             None => (None, false),
         };
-        out.push(Dependency {
-            name: name.clone(),
-            path,
-            from_workspace,
-        });
+        out.push(Dependency { name: name.clone(), path, from_workspace });
     }
 }
 
 fn first_line(message: &str) -> String {
-    message
-        .lines()
-        .find(|line| !line.trim().is_empty())
-        .unwrap_or(message)
-        .trim()
-        .to_owned()
+    message.lines().find(|line| !line.trim().is_empty()).unwrap_or(message).trim().to_owned()
 }
 
 #[cfg(test)]
@@ -226,32 +187,18 @@ axum.workspace = true
 "#,
         )
         .map_err(|e| e.to_string());
-        let Ok(manifest) = manifest else {
-            panic!("{manifest:?}")
-        };
-        let package = manifest
-            .package
-            .as_ref()
-            .map(|p| (p.name.as_str(), p.edition_from_workspace));
+        let Ok(manifest) = manifest else { panic!("{manifest:?}") };
+        let package =
+            manifest.package.as_ref().map(|p| (p.name.as_str(), p.edition_from_workspace));
         assert_eq!(package, Some(("shop-api", true)));
-        assert_eq!(
-            manifest.lib.as_ref().and_then(|l| l.name.as_deref()),
-            Some("shop")
-        );
+        assert_eq!(manifest.lib.as_ref().and_then(|l| l.name.as_deref()), Some("shop"));
         assert_eq!(manifest.bins.len(), 1);
         let deps: Vec<_> = manifest
             .dependencies
             .iter()
             .map(|d| format!("{}:{:?}:{}", d.name, d.path, d.from_workspace))
             .collect();
-        assert_eq!(
-            deps,
-            [
-                "axum:None:true",
-                "common:Some(\"../common\"):false",
-                "sqlx:None:false"
-            ]
-        );
+        assert_eq!(deps, ["axum:None:true", "common:Some(\"../common\"):false", "sqlx:None:false"]);
     }
 
     #[test]

@@ -102,10 +102,7 @@ pub enum TargetKind {
 impl TargetKind {
     /// Tests, benches and examples are kept out of the service proposal unless asked for.
     pub fn is_test_only(self) -> bool {
-        matches!(
-            self,
-            TargetKind::Test | TargetKind::Bench | TargetKind::Example
-        )
+        matches!(self, TargetKind::Test | TargetKind::Bench | TargetKind::Example)
     }
 }
 
@@ -134,10 +131,7 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
     let root: PathBuf = if metadata.is_dir() {
         input.clone()
     } else if input.file_name().is_some_and(|name| name == "Cargo.toml") {
-        input
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."))
+        input.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
     } else {
         bail!(
             "{display_root} is not a folder: give the folder of a crate, workspace or repository"
@@ -184,10 +178,8 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
         }
     }
 
-    let texts: Vec<(SourceText, Option<crate::diagnostics::Diagnostic>)> = kept
-        .par_iter()
-        .map(|(rel, _)| read_source(&root, rel))
-        .collect();
+    let texts: Vec<(SourceText, Option<crate::diagnostics::Diagnostic>)> =
+        kept.par_iter().map(|(rel, _)| read_source(&root, rel)).collect();
     let mut files = Vec::with_capacity(texts.len());
     for (text, diagnostic) in texts {
         diagnostics.extend(diagnostic);
@@ -211,18 +203,11 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
 fn display_path(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     let trimmed = text.trim_end_matches('/');
-    if trimmed.is_empty() {
-        text
-    } else {
-        trimmed.to_owned()
-    }
+    if trimmed.is_empty() { text } else { trimmed.to_owned() }
 }
 
 fn is_inside(rel: &str, dir: &str) -> bool {
-    dir.is_empty()
-        || rel
-            .strip_prefix(dir)
-            .is_some_and(|rest| rest.starts_with('/'))
+    dir.is_empty() || rel.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn read_manifests(
@@ -334,10 +319,7 @@ fn select_packages(
             }
         }
     }
-    dirs.into_iter()
-        .filter(|dir| is_package(dir))
-        .map(|dir| SelectedPackage { dir })
-        .collect()
+    dirs.into_iter().filter(|dir| is_package(dir)).map(|dir| SelectedPackage { dir }).collect()
 }
 
 fn nearest_workspace<'a>(
@@ -366,16 +348,10 @@ fn workspace_members(
     let Some(workspace) = &manifest.workspace else {
         return res;
     };
-    let manifest_file = if ws_dir.is_empty() {
-        "Cargo.toml".to_owned()
-    } else {
-        format!("{ws_dir}/Cargo.toml")
-    };
-    let exclude: Vec<String> = workspace
-        .exclude
-        .iter()
-        .filter_map(|e| join_normalized(ws_dir, e))
-        .collect();
+    let manifest_file =
+        if ws_dir.is_empty() { "Cargo.toml".to_owned() } else { format!("{ws_dir}/Cargo.toml") };
+    let exclude: Vec<String> =
+        workspace.exclude.iter().filter_map(|e| join_normalized(ws_dir, e)).collect();
     for member in &workspace.members {
         let Some(pattern) = join_normalized(ws_dir, member) else {
             diagnostics.warning(
@@ -397,11 +373,7 @@ fn workspace_members(
                 .filter(|(dir, m)| m.package.is_some() && set.is_match(dir.as_str()))
                 .map(|(dir, _)| dir.clone())
                 .collect(),
-            _ => manifests
-                .keys()
-                .filter(|dir| **dir == pattern)
-                .cloned()
-                .collect(),
+            _ => manifests.keys().filter(|dir| **dir == pattern).cloned().collect(),
         };
         if matched.is_empty() {
             diagnostics.push(
@@ -433,10 +405,7 @@ fn read_source(root: &Path, rel: &str) -> (SourceText, Option<crate::diagnostics
         category: "read",
         message,
     };
-    let empty = |rel: &str| SourceText {
-        rel_path: rel.to_owned(),
-        text: String::new(),
-    };
+    let empty = |rel: &str| SourceText { rel_path: rel.to_owned(), text: String::new() };
     match std::fs::metadata(&path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
             let message = format!(
@@ -451,25 +420,13 @@ fn read_source(root: &Path, rel: &str) -> (SourceText, Option<crate::diagnostics
     }
     match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => (
-                SourceText {
-                    rel_path: rel.to_owned(),
-                    text,
-                },
-                None,
-            ),
+            Ok(text) => (SourceText { rel_path: rel.to_owned(), text }, None),
             Err(err) => {
                 let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
                 let message =
                     "not valid UTF-8; read with replacement characters, names may be wrong"
                         .to_owned();
-                (
-                    SourceText {
-                        rel_path: rel.to_owned(),
-                        text,
-                    },
-                    Some(diagnostic(message)),
-                )
+                (SourceText { rel_path: rel.to_owned(), text }, Some(diagnostic(message)))
             }
         },
         Err(err) => (empty(rel), Some(diagnostic(format!("cannot read: {err}")))),
@@ -491,16 +448,11 @@ fn build_packages(
             && let Some(package) = &manifest.package
         {
             let lib = manifest.lib.as_ref();
-            let path = lib
-                .and_then(|l| l.path.clone())
-                .unwrap_or_else(|| "src/lib.rs".to_owned());
-            let exists = join_normalized(&selected.dir, &path)
-                .and_then(|p| workspace.file_id(&p))
-                .is_some();
+            let path = lib.and_then(|l| l.path.clone()).unwrap_or_else(|| "src/lib.rs".to_owned());
+            let exists =
+                join_normalized(&selected.dir, &path).and_then(|p| workspace.file_id(&p)).is_some();
             if exists {
-                let name = lib
-                    .and_then(|l| l.name.clone())
-                    .unwrap_or_else(|| package.name.clone());
+                let name = lib.and_then(|l| l.name.clone()).unwrap_or_else(|| package.name.clone());
                 lib_names.insert(crate_ident(&name));
             }
         }
@@ -514,11 +466,8 @@ fn build_packages(
         let Some(section) = &manifest.package else {
             continue;
         };
-        let manifest_file = if dir.is_empty() {
-            "Cargo.toml".to_owned()
-        } else {
-            format!("{dir}/Cargo.toml")
-        };
+        let manifest_file =
+            if dir.is_empty() { "Cargo.toml".to_owned() } else { format!("{dir}/Cargo.toml") };
         let edition_text = if section.edition_from_workspace {
             nearest_workspace(&dir, manifests).and_then(|(_, ws)| ws.edition.clone())
         } else {
@@ -597,12 +546,7 @@ fn build_packages(
                 ident.clone()
             };
             used_prefixes.insert(module_prefix.clone());
-            targets.push(Target {
-                kind: TargetKind::Bin,
-                crate_name: ident,
-                module_prefix,
-                root,
-            });
+            targets.push(Target { kind: TargetKind::Bin, crate_name: ident, module_prefix, root });
         }
 
         // Test-only targets: tests/, benches/, examples/ (and explicit entries).
@@ -633,11 +577,7 @@ fn build_packages(
             }
         }
 
-        let dependencies = manifest
-            .dependencies
-            .iter()
-            .map(|d| crate_ident(&d.name))
-            .collect();
+        let dependencies = manifest.dependencies.iter().map(|d| crate_ident(&d.name)).collect();
         if targets.is_empty() {
             diagnostics.warning(
                 "manifest",
@@ -663,9 +603,7 @@ fn auto_targets(workspace: &Workspace, package_dir: &str, folder: &str) -> Vec<(
         return Vec::new();
     };
     let prefix = format!("{base}/");
-    let start = workspace
-        .files
-        .partition_point(|f| f.rel_path.as_str() < prefix.as_str());
+    let start = workspace.files.partition_point(|f| f.rel_path.as_str() < prefix.as_str());
     workspace.files[start..]
         .iter()
         .enumerate()

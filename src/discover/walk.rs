@@ -71,18 +71,14 @@ pub(crate) fn walk(root: &Path, diagnostics: &mut Diagnostics) -> WalkResult {
 fn is_build_output(path: &Path) -> bool {
     path.file_name().is_some_and(|name| name == "target")
         && path.is_dir()
-        && path
-            .parent()
-            .is_some_and(|parent| parent.join("Cargo.toml").is_file())
+        && path.parent().is_some_and(|parent| parent.join("Cargo.toml").is_file())
 }
 
 /// `root/a/b.rs` → `a/b.rs`, with `/` separators on every platform.
 pub(crate) fn relative_path(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    let parts: Vec<String> =
+        rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     Some(parts.join("/"))
 }
 
@@ -108,9 +104,7 @@ pub(crate) fn parent_dir(rel: &str) -> &str {
 }
 
 pub(crate) fn absolute(root: &Path, rel: &str) -> PathBuf {
-    rel.split('/')
-        .filter(|p| !p.is_empty())
-        .fold(root.to_path_buf(), |acc, part| acc.join(part))
+    rel.split('/').filter(|p| !p.is_empty()).fold(root.to_path_buf(), |acc, part| acc.join(part))
 }
 
 #[cfg(test)]
@@ -119,10 +113,7 @@ mod tests {
 
     #[test]
     fn normalises_relative_joins() {
-        assert_eq!(
-            join_normalized("src/a", "../b.rs").as_deref(),
-            Some("src/b.rs")
-        );
+        assert_eq!(join_normalized("src/a", "../b.rs").as_deref(), Some("src/b.rs"));
         assert_eq!(join_normalized("", "./x/y.rs").as_deref(), Some("x/y.rs"));
         assert_eq!(join_normalized("src", "../../outside.rs"), None);
         assert_eq!(parent_dir("a/b/c.rs"), "a/b");

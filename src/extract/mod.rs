@@ -96,10 +96,7 @@ impl ItemKind {
 
     /// Items that a path can name from another module (`impl` blocks and methods are reached through their type).
     pub fn is_nameable(self) -> bool {
-        !matches!(
-            self,
-            ItemKind::Impl | ItemKind::Method | ItemKind::MacroCall
-        )
+        !matches!(self, ItemKind::Impl | ItemKind::Method | ItemKind::MacroCall)
     }
 }
 
@@ -194,10 +191,7 @@ pub struct Reference {
 
 /// Extracts the summary of one parsed file.
 pub fn extract(parsed: &ParsedFile) -> FileSummary {
-    let mut cx = Extractor {
-        parsed,
-        res: FileSummary::default(),
-    };
+    let mut cx = Extractor { parsed, res: FileSummary::default() };
     cx.res.syntax_errors = parsed.errors.clone();
     cx.res.scopes.push(Scope {
         parent: None,
@@ -230,9 +224,7 @@ struct Extractor<'a> {
 
 impl Extractor<'_> {
     fn line(&self, node: &SyntaxNode) -> u32 {
-        self.parsed
-            .line_index
-            .line(node.text_range().start().into())
+        self.parsed.line_index.line(node.text_range().start().into())
     }
 
     /// The line of an item's name (not of its attributes or doc comment), which is where a reader looks.
@@ -332,13 +324,7 @@ impl Extractor<'_> {
         let name = name.text().to_string();
         let path_attr = path_attribute(module);
         match module.item_list() {
-            None => self.res.mod_decls.push(ModDecl {
-                scope,
-                name,
-                line,
-                path_attr,
-                test_only,
-            }),
+            None => self.res.mod_decls.push(ModDecl { scope, name, line, path_attr, test_only }),
             Some(list) => {
                 let code_lines = count_code_lines(&module.syntax().text().to_string());
                 self.res.scopes.push(Scope {
@@ -359,14 +345,7 @@ impl Extractor<'_> {
         let is_pub = use_item.visibility().is_some();
         let line = self.line(use_item.syntax());
         for (path, binding) in references::flatten_use(use_item) {
-            self.res.imports.push(Import {
-                scope,
-                path,
-                binding,
-                is_pub,
-                line,
-                test_only,
-            });
+            self.res.imports.push(Import { scope, path, binding, is_pub, line, test_only });
         }
     }
 
@@ -462,23 +441,13 @@ impl Extractor<'_> {
 /// `#[cfg(test)]` (also inside `all(..)`/`any(..)`, but not `not(test)`): code that only exists in test builds.
 fn is_cfg_test(node: &impl HasAttrs) -> bool {
     node.attrs().any(|attr| {
-        let text: String = attr
-            .syntax()
-            .text()
-            .to_string()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let Some(inner) = text
-            .strip_prefix("#[cfg(")
-            .and_then(|t| t.strip_suffix(")]"))
-        else {
+        let text: String =
+            attr.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
+        let Some(inner) = text.strip_prefix("#[cfg(").and_then(|t| t.strip_suffix(")]")) else {
             return false;
         };
         !inner.contains("not(")
-            && inner
-                .split(|c: char| !c.is_alphanumeric() && c != '_')
-                .any(|word| word == "test")
+            && inner.split(|c: char| !c.is_alphanumeric() && c != '_').any(|word| word == "test")
     })
 }
 
@@ -487,11 +456,7 @@ fn path_attribute(node: &impl HasAttrs) -> Option<String> {
     node.attrs().find_map(|attr| {
         let text: String = attr.syntax().text().to_string();
         let inner = text.trim().strip_prefix("#[")?.strip_suffix(']')?.trim();
-        let value = inner
-            .strip_prefix("path")?
-            .trim_start()
-            .strip_prefix('=')?
-            .trim();
+        let value = inner.strip_prefix("path")?.trim_start().strip_prefix('=')?.trim();
         Some(value.strip_prefix('"')?.strip_suffix('"')?.to_owned())
     })
 }

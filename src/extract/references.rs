@@ -122,11 +122,7 @@ impl Collector<'_> {
                     .and_then(ast::CallExpr::cast)
                     .and_then(|call| call.expr())
                     .is_some_and(|callee| callee.syntax() == &parent);
-                if callee {
-                    RefKind::Call
-                } else {
-                    RefKind::Value
-                }
+                if callee { RefKind::Call } else { RefKind::Value }
             }
             SyntaxKind::RECORD_EXPR => RefKind::Construct,
             SyntaxKind::PATH_PAT | SyntaxKind::TUPLE_STRUCT_PAT | SyntaxKind::RECORD_PAT => {

@@ -10,23 +10,13 @@ fn check(source: &str, expect: Expect) {
     let mut out = String::new();
     for (i, scope) in summary.scopes.iter().enumerate() {
         let test = if scope.test_only { " test" } else { "" };
-        out.push_str(&format!(
-            "scope {i} `{}` lines={}{test}\n",
-            scope.name, scope.code_lines
-        ));
+        out.push_str(&format!("scope {i} `{}` lines={}{test}\n", scope.name, scope.code_lines));
     }
     for decl in &summary.mod_decls {
-        out.push_str(&format!(
-            "mod {} in {} path={:?}\n",
-            decl.name, decl.scope, decl.path_attr
-        ));
+        out.push_str(&format!("mod {} in {} path={:?}\n", decl.name, decl.scope, decl.path_attr));
     }
     for item in &summary.items {
-        let parent = item
-            .parent
-            .as_deref()
-            .map(|p| format!(" of {p}"))
-            .unwrap_or_default();
+        let parent = item.parent.as_deref().map(|p| format!(" of {p}")).unwrap_or_default();
         let test = if item.test_only { " test" } else { "" };
         out.push_str(&format!(
             "item {}:{} {} {}{parent}{test}\n",
@@ -46,10 +36,7 @@ fn check(source: &str, expect: Expect) {
         ));
     }
     for r in &summary.references {
-        let from = r
-            .from_item
-            .map(|i| summary.items[i as usize].name.clone())
-            .unwrap_or_default();
+        let from = r.from_item.map(|i| summary.items[i as usize].name.clone()).unwrap_or_default();
         let mac = if r.in_macro { " (macro)" } else { "" };
         out.push_str(&format!(
             "ref {}:{} {} {} from {from}{mac}\n",

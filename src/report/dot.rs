@@ -9,10 +9,8 @@ pub fn modules(doc: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph modules {{");
     let _ = writeln!(out, "  graph [rankdir=LR, fontname=\"Helvetica\"];");
-    let _ = writeln!(
-        out,
-        "  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=10];"
-    );
+    let _ =
+        writeln!(out, "  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=10];");
     for (index, service) in doc.services.iter().enumerate() {
         let _ = writeln!(out, "  subgraph cluster_{index} {{");
         let _ = writeln!(out, "    label={};", quote(&service.name));
@@ -42,10 +40,7 @@ pub fn modules(doc: &Report) -> String {
 pub fn services(doc: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph services {{");
-    let _ = writeln!(
-        out,
-        "  node [shape=box, style=rounded, fontname=\"Helvetica\"];"
-    );
+    let _ = writeln!(out, "  node [shape=box, style=rounded, fontname=\"Helvetica\"];");
     for service in &doc.services {
         let label = format!(
             "{}\\n{} modules, {} lines",

@@ -41,19 +41,10 @@ struct ServiceDependencyView<'a> {
 pub fn render(doc: &Report) -> anyhow::Result<String> {
     let modules_by_id: BTreeMap<&str, &ModuleEntry> =
         doc.modules.iter().map(|m| (m.id.as_str(), m)).collect();
-    let names: BTreeMap<&str, &str> = doc
-        .services
-        .iter()
-        .map(|s| (s.id.as_str(), s.name.as_str()))
-        .collect();
+    let names: BTreeMap<&str, &str> =
+        doc.services.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
     let total_lines: u32 = doc.services.iter().map(|s| s.lines).sum::<u32>().max(1);
-    let max_lines = doc
-        .services
-        .iter()
-        .map(|s| s.lines)
-        .max()
-        .unwrap_or(1)
-        .max(1);
+    let max_lines = doc.services.iter().map(|s| s.lines).max().unwrap_or(1).max(1);
     let services = doc
         .services
         .iter()
@@ -62,27 +53,14 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
                 .service_dependencies
                 .iter()
                 .filter(|d| d.from == service.id)
-                .map(|d| {
-                    (
-                        names.get(d.to.as_str()).copied().unwrap_or(d.to.as_str()),
-                        d.weight,
-                    )
-                })
+                .map(|d| (names.get(d.to.as_str()).copied().unwrap_or(d.to.as_str()), d.weight))
                 .collect();
             outbound.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             let mut inbound: Vec<(&str, u32)> = doc
                 .service_dependencies
                 .iter()
                 .filter(|d| d.to == service.id)
-                .map(|d| {
-                    (
-                        names
-                            .get(d.from.as_str())
-                            .copied()
-                            .unwrap_or(d.from.as_str()),
-                        d.weight,
-                    )
-                })
+                .map(|d| (names.get(d.from.as_str()).copied().unwrap_or(d.from.as_str()), d.weight))
                 .collect();
             inbound.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             ServiceView {
@@ -92,10 +70,7 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
                     .iter()
                     .filter_map(|m| modules_by_id.get(m.as_str()).copied())
                     .collect(),
-                share: format!(
-                    "{:.0}%",
-                    100.0 * f64::from(service.lines) / f64::from(total_lines)
-                ),
+                share: format!("{:.0}%", 100.0 * f64::from(service.lines) / f64::from(total_lines)),
                 bar: (100 * service.lines / max_lines).max(1),
                 outbound,
                 inbound,
@@ -106,36 +81,22 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
         .service_dependencies
         .iter()
         .map(|d| ServiceDependencyView {
-            from: names
-                .get(d.from.as_str())
-                .copied()
-                .unwrap_or(d.from.as_str()),
+            from: names.get(d.from.as_str()).copied().unwrap_or(d.from.as_str()),
             to: names.get(d.to.as_str()).copied().unwrap_or(d.to.as_str()),
             dependency: d,
-            kinds: d
-                .kinds
-                .iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            kinds: d.kinds.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "),
         })
         .collect();
     service_dependencies.sort_by(|a, b| {
-        b.dependency
-            .weight
-            .cmp(&a.dependency.weight)
-            .then_with(|| a.from.cmp(b.from))
+        b.dependency.weight.cmp(&a.dependency.weight).then_with(|| a.from.cmp(b.from))
     });
     let kept_out = doc.modules.iter().filter(|m| m.service.is_none()).collect();
     let externals = doc
         .external_dependencies
         .iter()
         .map(|(package, deps)| {
-            let list = deps
-                .iter()
-                .map(|(name, n)| format!("{name} ({n})"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list =
+                deps.iter().map(|(name, n)| format!("{name} ({n})")).collect::<Vec<_>>().join(", ");
             (package.as_str(), list)
         })
         .collect();
@@ -146,16 +107,8 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
         kept_out,
         externals,
         modularity: format!("{:.3}", doc.metrics.modularity),
-        errors: doc
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == "error")
-            .count(),
-        warnings: doc
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == "warning")
-            .count(),
+        errors: doc.diagnostics.iter().filter(|d| d.severity == "error").count(),
+        warnings: doc.diagnostics.iter().filter(|d| d.severity == "warning").count(),
     };
     Ok(page.render()?)
 }

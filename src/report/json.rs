@@ -219,11 +219,9 @@ impl Report {
                     let r = &resolved.references[i as usize];
                     let from_item = r.from_item.map(|id| item_label(resolved, id));
                     let to = match r.to_item {
-                        Some(item) => format!(
-                            "{}::{}",
-                            resolved.module(r.to).path,
-                            resolved.item(item).name
-                        ),
+                        Some(item) => {
+                            format!("{}::{}", resolved.module(r.to).path, resolved.item(item).name)
+                        }
                         None => resolved.module(r.to).path.clone(),
                     };
                     EvidenceEntry {
@@ -238,10 +236,7 @@ impl Report {
                 .collect()
         };
         let kinds = |counts: &BTreeMap<crate::resolve::DependencyKind, u32>| {
-            counts
-                .iter()
-                .map(|(k, v)| (k.as_str(), *v))
-                .collect::<BTreeMap<_, _>>()
+            counts.iter().map(|(k, v)| (k.as_str(), *v)).collect::<BTreeMap<_, _>>()
         };
 
         let graph = &analysis.graph.graph;
@@ -284,11 +279,8 @@ impl Report {
             .map(|(package, deps)| (package.name.clone(), deps.clone()))
             .collect();
 
-        let mut orphans: Vec<String> = resolved
-            .orphans
-            .iter()
-            .map(|f| workspace.file(*f).rel_path.clone())
-            .collect();
+        let mut orphans: Vec<String> =
+            resolved.orphans.iter().map(|f| workspace.file(*f).rel_path.clone()).collect();
         orphans.extend(workspace.files_outside_packages.iter().cloned());
         orphans.sort();
 
@@ -309,11 +301,7 @@ impl Report {
             packages: workspace.packages.len(),
             files: workspace.files.len(),
             modules: resolved.modules.len(),
-            code_lines: resolved
-                .modules
-                .iter()
-                .map(|m| u64::from(m.code_lines))
-                .sum(),
+            code_lines: resolved.modules.iter().map(|m| u64::from(m.code_lines)).sum(),
             services: services.len(),
             kept_out_modules,
             module_dependencies: dependencies.len(),
@@ -323,14 +311,8 @@ impl Report {
 
         Report {
             schema_version: SCHEMA_VERSION,
-            tool: Tool {
-                name: "decompose",
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            input: Input {
-                path: workspace.display_root.clone(),
-                crates,
-            },
+            tool: Tool { name: "decompose", version: env!("CARGO_PKG_VERSION") },
+            input: Input { path: workspace.display_root.clone(), crates },
             summary,
             modules,
             services,

@@ -5,11 +5,7 @@ use crate::{list_files, run, write_fixture};
 
 fn assert_one_line_error(out: &crate::Run) {
     assert_eq!(out.code, 1, "{out:?}");
-    assert_eq!(
-        out.stderr.trim().lines().count(),
-        1,
-        "one line expected: {out:?}"
-    );
+    assert_eq!(out.stderr.trim().lines().count(), 1, "one line expected: {out:?}");
     assert!(out.stderr.starts_with("error: "), "{out:?}");
     assert!(!out.stderr.contains("panicked"), "{out:?}");
 }
@@ -75,16 +71,10 @@ pub fn never_declared() {}
 "#,
     );
     // A file that is not UTF-8 (Latin-1 "café").
-    std::fs::write(
-        dir.path().join("app/src/latin1.rs"),
-        b"pub fn caf\xe9() {}\npub fn ok() {}\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("app/src/latin1.rs"), b"pub fn caf\xe9() {}\npub fn ok() {}\n")
+        .unwrap();
     let before = list_files(dir.path());
-    let out = run(
-        dir.path(),
-        &["analyze", "app", "--out", "o", "--format", "json,html"],
-    );
+    let out = run(dir.path(), &["analyze", "app", "--out", "o", "--format", "json,html"]);
     assert_eq!(out.code, 0, "{out:?}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/report.json")).unwrap())
@@ -99,25 +89,18 @@ pub fn never_declared() {}
     };
     let all = &json["diagnostics"];
     assert!(has("src/broken.rs", 1, "error", "syntax"), "{all:#}");
-    assert!(
-        has("src/main.rs", 3, "warning", "missing-module"),
-        "{all:#}"
-    );
+    assert!(has("src/main.rs", 3, "warning", "missing-module"), "{all:#}");
     assert!(has("src/latin1.rs", 0, "warning", "read"), "{all:#}");
     assert_eq!(json["orphans"], serde_json::json!(["src/stray.rs"]));
     // The item after the syntax error is still found and resolved.
     let dependencies = json["dependencies"].as_array().unwrap();
     assert!(
-        dependencies
-            .iter()
-            .any(|d| d["from"] == "app::good" && d["to"] == "app::broken"),
+        dependencies.iter().any(|d| d["from"] == "app::good" && d["to"] == "app::broken"),
         "{dependencies:#?}"
     );
     // Nothing was written outside the output folder.
-    let after: Vec<_> = list_files(dir.path())
-        .into_iter()
-        .filter(|p| !p.starts_with("o"))
-        .collect();
+    let after: Vec<_> =
+        list_files(dir.path()).into_iter().filter(|p| !p.starts_with("o")).collect();
     assert_eq!(before, after);
 }
 
@@ -150,10 +133,7 @@ pub mod store;
 pub fn save() {}
 "#,
     );
-    let out = run(
-        dir.path(),
-        &["analyze", ".", "--out", "o", "--format", "json", "-q"],
-    );
+    let out = run(dir.path(), &["analyze", ".", "--out", "o", "--format", "json", "-q"]);
     assert_eq!(out.code, 0, "{out:?}");
     let text = std::fs::read_to_string(dir.path().join("o/report.json")).unwrap();
     assert!(text.contains("workspace member `gone` not found"), "{text}");

@@ -25,18 +25,8 @@ fn help_documents_every_option() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["analyze", "--help"]);
     assert_eq!(out.code, 0, "{out:?}");
-    for option in [
-        "--out",
-        "--format",
-        "--services",
-        "--quiet",
-        "--include-tests",
-        "--jobs",
-    ] {
-        assert!(
-            out.stdout.contains(option),
-            "--help does not mention {option}: {out:?}"
-        );
+    for option in ["--out", "--format", "--services", "--quiet", "--include-tests", "--jobs"] {
+        assert!(out.stdout.contains(option), "--help does not mention {option}: {out:?}");
     }
 }
 
@@ -44,14 +34,8 @@ fn help_documents_every_option() {
 fn usage_errors_exit_with_2() {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(run(dir.path(), &["analyze"]).code, 2);
-    assert_eq!(
-        run(dir.path(), &["analyze", ".", "--format", "pdf"]).code,
-        2
-    );
-    assert_eq!(
-        run(dir.path(), &["analyze", ".", "--services", "0"]).code,
-        2
-    );
+    assert_eq!(run(dir.path(), &["analyze", ".", "--format", "pdf"]).code, 2);
+    assert_eq!(run(dir.path(), &["analyze", ".", "--services", "0"]).code, 2);
     assert_eq!(run(dir.path(), &["frobnicate"]).code, 2);
 }
 
@@ -63,13 +47,7 @@ fn default_output_folder_is_reports_slash_name_in_the_current_directory() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("proposed services"), "{out:?}");
     let files = list_files(&dir.path().join("reports"));
-    assert_eq!(
-        files,
-        [
-            std::path::PathBuf::from("shop/index.html"),
-            "shop/report.json".into()
-        ]
-    );
+    assert_eq!(files, [std::path::PathBuf::from("shop/index.html"), "shop/report.json".into()]);
     let html = std::fs::read_to_string(dir.path().join("reports/shop/index.html")).unwrap();
     assert!(html.contains("<html") && !html.contains("http://") && !html.contains("https://"));
 }
@@ -78,22 +56,14 @@ fn default_output_folder_is_reports_slash_name_in_the_current_directory() {
 fn formats_and_quiet() {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path(), SHOP);
-    let out = run(
-        dir.path(),
-        &[
-            "analyze", "shop", "--out", "o", "--format", "dot,json", "--quiet",
-        ],
-    );
+    let out =
+        run(dir.path(), &["analyze", "shop", "--out", "o", "--format", "dot,json", "--quiet"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout, "", "--quiet prints nothing on success");
     let files = list_files(&dir.path().join("o"));
     assert_eq!(
         files,
-        [
-            std::path::PathBuf::from("modules.dot"),
-            "report.json".into(),
-            "services.dot".into()
-        ]
+        [std::path::PathBuf::from("modules.dot"), "report.json".into(), "services.dot".into()]
     );
     let dot = std::fs::read_to_string(dir.path().join("o/modules.dot")).unwrap();
     assert!(
@@ -107,10 +77,7 @@ fn formats_and_quiet() {
 fn report_json_keeps_the_schema_v1_contract() {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path(), SHOP);
-    let out = run(
-        dir.path(),
-        &["analyze", "shop", "--out", "o", "--format", "json", "-q"],
-    );
+    let out = run(dir.path(), &["analyze", "shop", "--out", "o", "--format", "json", "-q"]);
     assert_eq!(out.code, 0, "{out:?}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/report.json")).unwrap())
@@ -119,22 +86,12 @@ fn report_json_keeps_the_schema_v1_contract() {
     assert_eq!(json["tool"]["name"], "decompose");
     assert_eq!(json["input"]["path"], "shop");
     assert_eq!(json["input"]["crates"][0]["root"], "src/main.rs");
-    for key in [
-        "modules",
-        "services",
-        "dependencies",
-        "risks",
-        "diagnostics",
-    ] {
+    for key in ["modules", "services", "dependencies", "risks", "diagnostics"] {
         assert!(json[key].is_array(), "{key} missing");
     }
     assert!(json["metrics"]["modularity"].is_number());
-    let orders = json["modules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == "shop::orders")
-        .unwrap();
+    let orders =
+        json["modules"].as_array().unwrap().iter().find(|m| m["id"] == "shop::orders").unwrap();
     assert_eq!(orders["crate"], "shop");
     assert_eq!(orders["file"], "src/orders.rs");
     let dep = json["dependencies"]
@@ -144,10 +101,7 @@ fn report_json_keeps_the_schema_v1_contract() {
         .find(|d| d["from"] == "shop::orders" && d["to"] == "shop::billing")
         .unwrap();
     // `use` (2 names), `charge(..)` call, `Invoice` in the signature.
-    assert_eq!(
-        dep["kinds"],
-        serde_json::json!({"call": 1, "import": 2, "type": 1})
-    );
+    assert_eq!(dep["kinds"], serde_json::json!({"call": 1, "import": 2, "type": 1}));
     assert_eq!(dep["weight"], 4);
     assert_eq!(dep["evidence"][0]["file"], "src/orders.rs");
 }

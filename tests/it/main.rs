@@ -30,11 +30,8 @@ impl std::fmt::Debug for Run {
 
 /// Runs `decompose` with `args` in `cwd`.
 pub(crate) fn run(cwd: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_decompose"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap();
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_decompose")).args(args).current_dir(cwd).output().unwrap();
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -32,10 +32,7 @@ fn samples() -> Vec<String> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert!(
-        names.len() >= 2,
-        "expected at least two sample monoliths, found {names:?}"
-    );
+    assert!(names.len() >= 2, "expected at least two sample monoliths, found {names:?}");
     names
 }
 
@@ -64,10 +61,7 @@ fn proposals_match_expected_services() {
     assert_eq!(std::env::current_dir().unwrap(), repo_root());
     for sample in samples() {
         let text = std::fs::read_to_string(
-            repo_root()
-                .join("sample-monoliths")
-                .join(&sample)
-                .join("expected.toml"),
+            repo_root().join("sample-monoliths").join(&sample).join("expected.toml"),
         )
         .unwrap();
         let expected: Expected = toml::from_str(&text).unwrap();
@@ -77,10 +71,7 @@ fn proposals_match_expected_services() {
             .unwrap()
             .iter()
             .map(|m| {
-                (
-                    m["id"].as_str().unwrap().to_owned(),
-                    m["service"].as_str().map(str::to_owned),
-                )
+                (m["id"].as_str().unwrap().to_owned(), m["service"].as_str().map(str::to_owned))
             })
             .collect();
         let mut truth = Vec::new();
@@ -94,11 +85,7 @@ fn proposals_match_expected_services() {
                 };
                 truth.push(service.name.clone());
                 // A module kept out of the proposal counts as a cluster of its own.
-                ours.push(
-                    assigned
-                        .clone()
-                        .unwrap_or_else(|| format!("(kept out) {module}")),
-                );
+                ours.push(assigned.clone().unwrap_or_else(|| format!("(kept out) {module}")));
             }
         }
         let ari = adjusted_rand_index(&truth, &ours);
