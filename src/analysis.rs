@@ -79,6 +79,14 @@ impl Analysis {
             })
             .collect();
         if resolved.stats.unresolved > 0 {
+            let examples: Vec<String> = resolved
+                .stats
+                .unresolved_examples
+                .iter()
+                .map(|(file, line, path)| {
+                    format!("{}:{line} `{path}`", workspace.file(*file).rel_path)
+                })
+                .collect();
             diagnostics.push(
                 crate::diagnostics::Severity::Info,
                 "resolve",
@@ -86,8 +94,9 @@ impl Analysis {
                 0,
                 format!(
                     "{} multi-segment paths named nothing the resolver could see (items made by macros or \
-                     build scripts, or crates not declared in a Cargo.toml)",
-                    resolved.stats.unresolved
+                     build scripts, or crates not declared in a Cargo.toml), e.g. {}",
+                    resolved.stats.unresolved,
+                    examples.join(", ")
                 ),
             );
         }

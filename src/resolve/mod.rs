@@ -147,6 +147,18 @@ pub struct ResolutionStats {
     pub external: u64,
     /// Multi-segment paths whose first segment named nothing known.
     pub unresolved: u64,
+    /// The first few unresolved paths (file, line, path), so a reader can judge what was missed.
+    pub unresolved_examples: Vec<(FileId, u32, String)>,
+}
+
+impl ResolutionStats {
+    fn record_unresolved(&mut self, file: FileId, line: u32, path: &[String]) {
+        const MAX_EXAMPLES: usize = 5;
+        self.unresolved += 1;
+        if self.unresolved_examples.len() < MAX_EXAMPLES {
+            self.unresolved_examples.push((file, line, path.join("::")));
+        }
+    }
 }
 
 /// The resolved workspace: modules, items and the references between modules.
@@ -180,10 +192,10 @@ pub fn resolve(
 ) -> Resolved {
     let tree = module_tree::build(workspace, summaries, diagnostics);
     let orphans = tree
-        .file_module
+        .reached
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.is_none())
+        .filter(|(_, reached)| !**reached)
         .map(|(i, _)| FileId(i as u32))
         .collect();
     names::resolve_names(workspace, summaries, tree.modules, orphans)

@@ -131,6 +131,74 @@ const AMBIGUOUS_METHOD_NAMES: &[&str] = &[
     "zip",
 ];
 
+/// Names every module sees without importing them: the std prelude's types and variants and the primitive
+/// types. A path starting with one (`String::from`, `Vec::new`, `u32::MAX`) is a use of std.
+const PRELUDE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Default",
+    "Drop",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "FromIterator",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Debug",
+    "Hash",
+    "bool",
+    "char",
+    "str",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "f32",
+    "f64",
+];
+
+/// A generic type parameter (`T::Output`, `S::Error`): resolved by the caller's type, not by a path.
+fn is_generic_parameter(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.as_str().len() <= 1
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Def {
     Module(ModuleId),
@@ -188,9 +256,11 @@ impl Namespaces {
         if let Some(def) = self.extern_names[package].get(name) {
             return Some(def.clone());
         }
-        SYSROOT_CRATES
-            .contains(&name)
-            .then(|| Def::External(name.to_owned()))
+        if SYSROOT_CRATES.contains(&name) {
+            return Some(Def::External(name.to_owned()));
+        }
+        (PRELUDE_NAMES.contains(&name) || is_generic_parameter(name))
+            .then(|| Def::External("std".to_owned()))
     }
 
     /// Resolves a path as far as it goes: a path into a module whose last segments are unknown still names
@@ -246,36 +316,45 @@ pub(super) fn resolve_names(
     mut modules: Vec<Module>,
     orphans: Vec<FileId>,
 ) -> Resolved {
-    let scope_module: HashMap<(FileId, ScopeIdx), ModuleId> = modules
-        .iter()
-        .enumerate()
-        .map(|(i, m)| ((m.file, m.scope), ModuleId(i as u32)))
-        .collect();
+    // A file included by several crates has one module per crate (rustc compiles it once per crate).
+    let mut scope_module: HashMap<(FileId, ScopeIdx), Vec<ModuleId>> = HashMap::new();
+    for (i, m) in modules.iter().enumerate() {
+        scope_module.entry((m.file, m.scope)).or_default().push(ModuleId(i as u32));
+    }
+    let instances = |file: FileId, scope: ScopeIdx| -> &[ModuleId] {
+        scope_module.get(&(file, scope)).map_or(&[], Vec::as_slice)
+    };
     for module in &mut modules {
         module.code_lines = summaries[module.file.index()].scopes[module.scope as usize].code_lines;
     }
 
-    // Phase 1: items, and each file's local item index → ItemId.
+    // Phase 1: items, and each file's local item index → its ItemId in each module instance.
     let mut items: Vec<ItemInfo> = Vec::new();
-    let mut item_ids: Vec<Vec<Option<ItemId>>> = Vec::with_capacity(summaries.len());
+    let mut item_in_trait_impl: Vec<bool> = Vec::new();
+    let mut item_ids: Vec<Vec<Vec<ItemId>>> = Vec::with_capacity(summaries.len());
     for (file_index, summary) in summaries.iter().enumerate() {
         let file = FileId(file_index as u32);
         let ids = summary
             .items
             .iter()
             .map(|item| {
-                let module = *scope_module.get(&(file, item.scope))?;
-                items.push(ItemInfo {
-                    module,
-                    name: item.name.clone(),
-                    kind: item.kind,
-                    line: item.line,
-                    is_pub: item.is_pub,
-                    test_only: item.test_only || modules[module.index()].test_only,
-                    parent: item.parent.clone(),
-                    is_mut: item.is_mut,
-                });
-                Some(ItemId(items.len() as u32 - 1))
+                instances(file, item.scope)
+                    .iter()
+                    .map(|&module| {
+                        items.push(ItemInfo {
+                            module,
+                            name: item.name.clone(),
+                            kind: item.kind,
+                            line: item.line,
+                            is_pub: item.is_pub,
+                            test_only: item.test_only || modules[module.index()].test_only,
+                            parent: item.parent.clone(),
+                            is_mut: item.is_mut,
+                        });
+                        item_in_trait_impl.push(item.in_trait_impl);
+                        ItemId(items.len() as u32 - 1)
+                    })
+                    .collect()
             })
             .collect();
         item_ids.push(ids);
@@ -289,11 +368,7 @@ pub(super) fn resolve_names(
         globs: vec![Vec::new(); n],
         crate_root: Vec::with_capacity(n),
         extern_names: Vec::new(),
-        edition_2015: workspace
-            .packages
-            .iter()
-            .map(|p| p.edition == Edition::E2015)
-            .collect(),
+        edition_2015: workspace.packages.iter().map(|p| p.edition == Edition::E2015).collect(),
     };
     for (index, module) in modules.iter().enumerate() {
         let mut root = ModuleId(index as u32);
@@ -320,9 +395,7 @@ pub(super) fn resolve_names(
         let package = &workspace.packages[module.package];
         let target = &package.targets[module.target];
         if module.is_crate_root && target.kind == crate::discover::TargetKind::Lib {
-            libraries
-                .entry(target.crate_name.clone())
-                .or_insert(ModuleId(index as u32));
+            libraries.entry(target.crate_name.clone()).or_insert(ModuleId(index as u32));
         }
     }
     for package in &workspace.packages {
@@ -337,9 +410,7 @@ pub(super) fn resolve_names(
         // Binaries, tests and examples name their own package's library.
         for target in &package.targets {
             if let Some(root) = libraries.get(&target.crate_name) {
-                names
-                    .entry(target.crate_name.clone())
-                    .or_insert(Def::Module(*root));
+                names.entry(target.crate_name.clone()).or_insert(Def::Module(*root));
             }
         }
         ns.extern_names.push(names);
@@ -350,18 +421,17 @@ pub(super) fn resolve_names(
     for (file_index, summary) in summaries.iter().enumerate() {
         let file = FileId(file_index as u32);
         for import in &summary.imports {
-            let Some(&module) = scope_module.get(&(file, import.scope)) else {
-                continue;
-            };
-            pending.push(PendingImport {
-                module,
-                path: import.path.clone(),
-                binding: import.binding.clone(),
-                file,
-                line: import.line,
-                test_only: import.test_only || modules[module.index()].test_only,
-                resolved: None,
-            });
+            for &module in instances(file, import.scope) {
+                pending.push(PendingImport {
+                    module,
+                    path: import.path.clone(),
+                    binding: import.binding.clone(),
+                    file,
+                    line: import.line,
+                    test_only: import.test_only || modules[module.index()].test_only,
+                    resolved: None,
+                });
+            }
         }
     }
     for _ in 0..MAX_IMPORT_ROUNDS {
@@ -369,14 +439,9 @@ pub(super) fn resolve_names(
         for import in pending.iter_mut().filter(|i| i.resolved.is_none()) {
             let fallback =
                 ns.edition_2015[modules[import.module.index()].package] || import.path.len() > 1;
-            let Some(def) = ns.resolve_path(
-                &modules,
-                &items,
-                import.module,
-                &import.path,
-                None,
-                fallback,
-            ) else {
+            let Some(def) =
+                ns.resolve_path(&modules, &items, import.module, &import.path, None, fallback)
+            else {
                 continue;
             };
             // A path that stopped early (a module whose item is unknown) may resolve further next round.
@@ -409,29 +474,15 @@ pub(super) fn resolve_names(
     let mut method_index: HashMap<&str, Vec<ItemId>> = HashMap::new();
     for (index, item) in items.iter().enumerate() {
         if item.kind == ItemKind::Method && !item.test_only && !item.name.is_empty() {
-            method_index
-                .entry(item.name.as_str())
-                .or_default()
-                .push(ItemId(index as u32));
+            method_index.entry(item.name.as_str()).or_default().push(ItemId(index as u32));
         }
     }
-    let in_trait_impl: Vec<Vec<bool>> = summaries
-        .iter()
-        .map(|s| s.items.iter().map(|i| i.in_trait_impl).collect())
-        .collect();
     method_index.retain(|name, candidates| {
-        candidates.retain(|id| {
-            let item = &items[id.index()];
-            let file = modules[item.module.index()].file;
-            let local = item_ids[file.index()].iter().position(|x| *x == Some(*id));
-            !local.is_some_and(|l| in_trait_impl[file.index()][l])
-        });
+        candidates.retain(|id| !item_in_trait_impl[id.index()]);
         let first_module = candidates.first().map(|id| items[id.index()].module);
         !candidates.is_empty()
             && !AMBIGUOUS_METHOD_NAMES.contains(name)
-            && candidates
-                .iter()
-                .all(|id| Some(items[id.index()].module) == first_module)
+            && candidates.iter().all(|id| Some(items[id.index()].module) == first_module)
     });
 
     let mut references: Vec<ResolvedRef> = Vec::new();
@@ -447,7 +498,7 @@ pub(super) fn resolve_names(
 
     for import in &pending {
         let Some(def) = &import.resolved else {
-            stats.unresolved += 1;
+            stats.record_unresolved(import.file, import.line, &import.path);
             continue;
         };
         match def {
@@ -478,13 +529,17 @@ pub(super) fn resolve_names(
 
     for (file_index, summary) in summaries.iter().enumerate() {
         let file = FileId(file_index as u32);
-        for reference in &summary.references {
-            let Some(&module) = scope_module.get(&(file, reference.scope)) else {
-                continue;
-            };
-            let from_item = reference
-                .from_item
-                .and_then(|i| item_ids[file_index][i as usize]);
+        for (reference, &module) in summary
+            .references
+            .iter()
+            .flat_map(|r| instances(file, r.scope).iter().map(move |m| (r, m)))
+        {
+            let from_item = reference.from_item.and_then(|i| {
+                item_ids[file_index][i as usize]
+                    .iter()
+                    .copied()
+                    .find(|id| items[id.index()].module == module)
+            });
             let def = if reference.kind == RefKind::MethodCall {
                 let Some(name) = reference.path.first() else {
                     continue;
@@ -510,7 +565,7 @@ pub(super) fn resolve_names(
             };
             let Some(def) = def else {
                 if reference.path.len() > 1 {
-                    stats.unresolved += 1;
+                    stats.record_unresolved(file, reference.line, &reference.path);
                 }
                 continue;
             };
@@ -548,14 +603,7 @@ pub(super) fn resolve_names(
     }
     references.sort();
 
-    Resolved {
-        modules,
-        items,
-        references,
-        external,
-        orphans,
-        stats,
-    }
+    Resolved { modules, items, references, external, orphans, stats }
 }
 
 /// Whether an import's path resolved all its segments (or ended at an item or external crate, past which
@@ -588,7 +636,5 @@ fn count_external(
     if SYSROOT_CRATES.contains(&name) {
         return;
     }
-    *external[modules[module.index()].package]
-        .entry(name.to_owned())
-        .or_default() += 1;
+    *external[modules[module.index()].package].entry(name.to_owned()).or_default() += 1;
 }

@@ -16,11 +16,7 @@ fn check(fixture: &str, expect: Expect) {
     let mut edges: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
     for r in &resolved.references {
         let to = match r.to_item {
-            Some(item) => format!(
-                "{}::{}",
-                resolved.module(r.to).path,
-                resolved.item(item).name
-            ),
+            Some(item) => format!("{}::{}", resolved.module(r.to).path, resolved.item(item).name),
             None => resolved.module(r.to).path.clone(),
         };
         let weak = if r.weak { "?" } else { "" };
