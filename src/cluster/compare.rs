@@ -9,11 +9,7 @@ use std::collections::BTreeMap;
 /// ARI of two labelings of the same elements (`a[i]` and `b[i]` label element `i`).
 /// Two partitions that are both one cluster (or both all singletons) are identical: 1.0.
 pub fn adjusted_rand_index<A: Ord, B: Ord>(a: &[A], b: &[B]) -> f64 {
-    assert_eq!(
-        a.len(),
-        b.len(),
-        "invariant: both labelings cover the same elements"
-    );
+    assert_eq!(a.len(), b.len(), "invariant: both labelings cover the same elements");
     let n = a.len() as f64;
     if a.len() < 2 {
         return 1.0;

@@ -150,16 +150,12 @@ impl WeightedGraph {
     pub fn neighbors(&self, node: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let net = self.net();
         let self_loop = net.self_loops[node];
-        (self_loop > 0.0)
-            .then_some((node, self_loop))
-            .into_iter()
-            .chain(net.adj(node))
+        (self_loop > 0.0).then_some((node, self_loop)).into_iter().chain(net.adj(node))
     }
 
     /// The cached CSR form, built on first use.
     fn net(&self) -> &Net {
-        self.csr
-            .get_or_init(|| Net::from_edges(self.n, &self.edges))
+        self.csr.get_or_init(|| Net::from_edges(self.n, &self.edges))
     }
 }
 
@@ -186,12 +182,7 @@ pub struct LeidenParams {
 impl LeidenParams {
     /// The given resolution with seed 42, randomness 0.01 and 10 passes.
     pub fn with_resolution(resolution: f64) -> Self {
-        Self {
-            resolution,
-            seed: 42,
-            randomness: 0.01,
-            max_passes: 10,
-        }
+        Self { resolution, seed: 42, randomness: 0.01, max_passes: 10 }
     }
 }
 
@@ -226,11 +217,7 @@ pub fn leiden(graph: &WeightedGraph, params: &LeidenParams) -> Vec<usize> {
 /// # Panics
 /// If `initial.len() != graph.n_nodes()` (a caller bug).
 pub fn leiden_from(graph: &WeightedGraph, params: &LeidenParams, initial: &[usize]) -> Vec<usize> {
-    assert_eq!(
-        initial.len(),
-        graph.n_nodes(),
-        "initial membership must have one entry per node"
-    );
+    assert_eq!(initial.len(), graph.n_nodes(), "initial membership must have one entry per node");
     let net = graph.net();
     let groups = vec![NO_GROUP; net.n()];
     run(net, &groups, params, Some(canonical_labels(initial)))
@@ -261,11 +248,7 @@ pub fn leiden_constrained(
     params: &LeidenParams,
     fixed: &[Option<usize>],
 ) -> Vec<usize> {
-    assert_eq!(
-        fixed.len(),
-        graph.n_nodes(),
-        "fixed must have one entry per node"
-    );
+    assert_eq!(fixed.len(), graph.n_nodes(), "fixed must have one entry per node");
     let net = graph.net();
     // Map every node to its contracted node: one per pinned group (in order
     // of first appearance), one per free node.
@@ -304,11 +287,7 @@ pub fn leiden_constrained(
 /// # Panics
 /// If `membership.len() != graph.n_nodes()` (a caller bug).
 pub fn modularity(graph: &WeightedGraph, membership: &[usize], resolution: f64) -> f64 {
-    assert_eq!(
-        membership.len(),
-        graph.n_nodes(),
-        "membership must have one entry per node"
-    );
+    assert_eq!(membership.len(), graph.n_nodes(), "membership must have one entry per node");
     let m = graph.total_weight();
     if m <= 0.0 {
         return 0.0;
@@ -325,11 +304,7 @@ pub fn modularity(graph: &WeightedGraph, membership: &[usize], resolution: f64) 
     for (&c, &d) in labels.iter().zip(&graph.degrees) {
         degree[c] += d;
     }
-    internal
-        .iter()
-        .zip(&degree)
-        .map(|(&l, &d)| l / m - resolution * (d / (2.0 * m)).powi(2))
-        .sum()
+    internal.iter().zip(&degree).map(|(&l, &d)| l / m - resolution * (d / (2.0 * m)).powi(2)).sum()
 }
 
 // ---------------------------------------------------------------------------
@@ -361,10 +336,7 @@ impl Net {
     /// Neighbours of `v` (excluding itself) with edge weights.
     fn adj(&self, v: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let range = self.offsets[v]..self.offsets[v + 1];
-        self.targets[range.clone()]
-            .iter()
-            .copied()
-            .zip(self.weights[range].iter().copied())
+        self.targets[range.clone()].iter().copied().zip(self.weights[range].iter().copied())
     }
 
     /// Builds the CSR by counting sort, then sorts each row and merges
@@ -417,14 +389,7 @@ impl Net {
             degrees.push(2.0 * self_loops[v] + weights[row_start..].iter().sum::<f64>());
         }
         let total_degree = degrees.iter().sum();
-        Net {
-            offsets,
-            targets,
-            weights,
-            self_loops,
-            degrees,
-            total_degree,
-        }
+        Net { offsets, targets, weights, self_loops, degrees, total_degree }
     }
 }
 
@@ -489,14 +454,7 @@ fn aggregate(net: &Net, membership: &[usize], k: usize) -> Net {
         self_loops.push(self_loop);
         degrees.push(degree);
     }
-    Net {
-        offsets,
-        targets,
-        weights,
-        self_loops,
-        degrees,
-        total_degree: net.total_degree,
-    }
+    Net { offsets, targets, weights, self_loops, degrees, total_degree: net.total_degree }
 }
 
 // ---------------------------------------------------------------------------
@@ -762,12 +720,7 @@ fn refine(
     }
     // Weight from each node to the rest of its own (coarse) community.
     let node_ext: Vec<f64> = (0..n)
-        .map(|v| {
-            net.adj(v)
-                .filter(|&(u, _)| membership[u] == membership[v])
-                .map(|(_, w)| w)
-                .sum()
-        })
+        .map(|v| net.adj(v).filter(|&(u, _)| membership[u] == membership[v]).map(|(_, w)| w).sum())
         .collect();
 
     let mut refined: Vec<usize> = (0..n).collect();
@@ -817,31 +770,26 @@ fn refine(
                 }
             }
         }
-        let chosen = if random_choice && candidates.len() > 1 {
-            let max_gain = candidates.iter().map(|&(_, g)| g).fold(0.0f64, f64::max);
-            cumulative.clear();
-            let mut total = 0.0;
-            for &(_, g) in &candidates {
-                total += ((g - max_gain) / theta).exp();
-                cumulative.push(total);
-            }
-            let r = rng.next_f64() * total;
-            let i = cumulative
-                .partition_point(|&c| c <= r)
-                .min(candidates.len() - 1);
-            candidates[i].0
-        } else {
-            candidates
-                .iter()
-                .fold((v, 0.0f64), |(bc, bg), &(c, g)| {
-                    if g > bg || (g == bg && c < bc) {
-                        (c, g)
-                    } else {
-                        (bc, bg)
-                    }
-                })
-                .0
-        };
+        let chosen =
+            if random_choice && candidates.len() > 1 {
+                let max_gain = candidates.iter().map(|&(_, g)| g).fold(0.0f64, f64::max);
+                cumulative.clear();
+                let mut total = 0.0;
+                for &(_, g) in &candidates {
+                    total += ((g - max_gain) / theta).exp();
+                    cumulative.push(total);
+                }
+                let r = rng.next_f64() * total;
+                let i = cumulative.partition_point(|&c| c <= r).min(candidates.len() - 1);
+                candidates[i].0
+            } else {
+                candidates
+                    .iter()
+                    .fold((v, 0.0f64), |(bc, bg), &(c, g)| {
+                        if g > bg || (g == bg && c < bc) { (c, g) } else { (bc, bg) }
+                    })
+                    .0
+            };
 
         sub_degree[chosen] += kv;
         sub_ext[chosen] += node_ext[v] - 2.0 * link[chosen];
@@ -1213,10 +1161,7 @@ mod tests {
         assert_eq!(g.total_weight(), 78.0);
         assert_eq!(g.degree(33), 17.0);
         for seed in [1, 42, 7777] {
-            let params = LeidenParams {
-                seed,
-                ..LeidenParams::with_resolution(1.0)
-            };
+            let params = LeidenParams { seed, ..LeidenParams::with_resolution(1.0) };
             let m = leiden(&g, &params);
             let q = modularity(&g, &m, 1.0);
             assert!(q >= 0.41, "seed {seed}: modularity {q}");
@@ -1229,10 +1174,7 @@ mod tests {
     fn deterministic_for_a_seed() {
         for seed in 0..4 {
             let g = planted_sparse(600, 30, 3000, 0.6, seed);
-            let params = LeidenParams {
-                seed: seed + 100,
-                ..LeidenParams::with_resolution(1.0)
-            };
+            let params = LeidenParams { seed: seed + 100, ..LeidenParams::with_resolution(1.0) };
             let a = leiden(&g, &params);
             let b = leiden(&g, &params);
             assert_eq!(a, b);
@@ -1309,10 +1251,7 @@ mod tests {
         let singletons = [10, 11, 12, 13, 14, 15];
         assert!((modularity(&g, &singletons, 1.0) + 34.0 / 196.0).abs() < 1e-12);
         // Leiden finds the split.
-        assert_eq!(
-            leiden(&g, &LeidenParams::with_resolution(1.0)),
-            split.to_vec()
-        );
+        assert_eq!(leiden(&g, &LeidenParams::with_resolution(1.0)), split.to_vec());
 
         // Self-loop: edge 0-1 (w 1) and loop at 0 (w 1): m = 2, d0 = 3, d1 = 1.
         let mut g = WeightedGraph::new(2);
@@ -1365,17 +1304,13 @@ mod tests {
         assert_ne!(m[0], m[1]);
 
         // No pins: same as plain Leiden.
-        assert_eq!(
-            leiden_constrained(&g, &params, &[None; 10]),
-            leiden(&g, &params)
-        );
+        assert_eq!(leiden_constrained(&g, &params, &[None; 10]), leiden(&g, &params));
 
         // Random pins on a planted graph: every constraint holds.
         let (g, _) = planted(10, 30, 0.3, 0.02, 5);
         let mut rng = SplitMix64::new(11);
-        let fixed: Vec<Option<usize>> = (0..300)
-            .map(|_| (rng.next_f64() < 0.1).then(|| rng.below(6)))
-            .collect();
+        let fixed: Vec<Option<usize>> =
+            (0..300).map(|_| (rng.next_f64() < 0.1).then(|| rng.below(6))).collect();
         let m = leiden_constrained(&g, &params, &fixed);
         for a in 0..300 {
             for b in 0..300 {

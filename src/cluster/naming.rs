@@ -65,10 +65,7 @@ pub(super) fn name_services(
             let mut scored: Vec<(String, f64)> = group
                 .iter()
                 .map(|(stem, w)| {
-                    let df = document_frequency
-                        .get(stem.as_str())
-                        .copied()
-                        .unwrap_or(1.0);
+                    let df = document_frequency.get(stem.as_str()).copied().unwrap_or(1.0);
                     let idf = ((1.0 + n_groups) / (1.0 + df)).ln() + 1.0;
                     (stem.clone(), w / total * idf)
                 })
@@ -81,28 +78,20 @@ pub(super) fn name_services(
     let display = |stem: &str| -> String {
         surfaces
             .get(stem)
-            .and_then(|forms| {
-                forms
-                    .iter()
-                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-            })
+            .and_then(|forms| forms.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))))
             .map(|(form, _)| form.clone())
             .unwrap_or_else(|| stem.to_owned())
     };
-    let top_stems: Vec<Option<&str>> = ranked
-        .iter()
-        .map(|r| r.first().map(|(s, _)| s.as_str()))
-        .collect();
+    let top_stems: Vec<Option<&str>> =
+        ranked.iter().map(|r| r.first().map(|(s, _)| s.as_str())).collect();
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut res = Vec::with_capacity(groups.len());
     for (g, scored) in ranked.iter().enumerate() {
         let mut words: Vec<String> = Vec::new();
         if let Some((first, score)) = scored.first() {
             words.push(display(first));
-            let shared_top = top_stems
-                .iter()
-                .enumerate()
-                .any(|(h, s)| h != g && *s == Some(first.as_str()));
+            let shared_top =
+                top_stems.iter().enumerate().any(|(h, s)| h != g && *s == Some(first.as_str()));
             if let Some((second, second_score)) = scored.get(1)
                 && (shared_top || *second_score >= 0.8 * score)
             {
@@ -119,11 +108,7 @@ pub(super) fn name_services(
             suffix += 1;
         }
         used.insert(id.clone());
-        let name = words
-            .iter()
-            .map(|w| capitalize(w))
-            .collect::<Vec<_>>()
-            .join(" & ");
+        let name = words.iter().map(|w| capitalize(w)).collect::<Vec<_>>().join(" & ");
         let name = if id.ends_with(char::is_numeric) && suffix > 2 {
             format!("{name} ({})", suffix - 1)
         } else {
