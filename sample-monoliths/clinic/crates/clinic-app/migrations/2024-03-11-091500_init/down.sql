@@ -1,0 +1,15 @@
+DROP TABLE sent_notifications;
+DROP TABLE notification_templates;
+DROP TABLE refills;
+DROP TABLE prescriptions;
+DROP TABLE medications;
+DROP TABLE insurance_claims;
+DROP TABLE payments;
+DROP TABLE invoice_lines;
+DROP TABLE invoices;
+DROP TABLE appointments;
+DROP TABLE working_hours;
+DROP TABLE practitioners;
+DROP TABLE specialties;
+DROP TABLE medical_history_entries;
+DROP TABLE patients;
