@@ -41,6 +41,7 @@ pub(crate) fn fixture_config(root: &Path) -> Config {
         target_services: None,
         include_tests: false,
         jobs: Some(1),
+        project: crate::config::load_project(root, None).unwrap(),
     }
 }
 
@@ -55,4 +56,11 @@ pub(crate) fn analyze_fixture_resolved(fixture: &str) -> (Resolved, Vec<String>)
     let resolved = crate::resolve::resolve(&workspace, &summaries, &mut diagnostics);
     let diagnostics = diagnostics.into_sorted().iter().map(ToString::to_string).collect();
     (resolved, diagnostics)
+}
+
+/// The whole analysis of a fixture (its `decompose.toml`, if any, applies).
+pub(crate) fn analyze_fixture(fixture: &str) -> crate::analysis::Analysis {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), fixture);
+    crate::analyze(&fixture_config(dir.path())).unwrap()
 }

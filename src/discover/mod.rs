@@ -41,6 +41,8 @@ pub struct Workspace {
     pub file_package: Vec<usize>,
     /// `.rs` files found below the root that belong to no selected package.
     pub files_outside_packages: Vec<String>,
+    /// `.sql` files below the root (path, text), sorted by path, for `query_file!` and `include_str!`.
+    pub sql_files: Vec<SourceText>,
 }
 
 impl Workspace {
@@ -186,6 +188,17 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
         files.push(text);
     }
     let file_package = kept.iter().map(|(_, index)| *index).collect();
+    let sql_files = walked
+        .sql_files
+        .par_iter()
+        .map(|rel| read_source(&root, rel))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(text, diagnostic)| {
+            diagnostics.extend(diagnostic);
+            text
+        })
+        .collect();
 
     let mut workspace = Workspace {
         display_root,
@@ -194,6 +207,7 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
         files,
         file_package,
         files_outside_packages,
+        sql_files,
     };
     let packages = build_packages(&workspace, selected, &manifests, diagnostics);
     workspace.packages = packages;

@@ -14,6 +14,8 @@ use crate::diagnostics::Diagnostics;
 pub(crate) struct WalkResult {
     pub(crate) rust_files: Vec<String>,
     pub(crate) manifests: Vec<String>,
+    /// `.sql` files, which `sqlx::query_file!` and `include_str!` can load.
+    pub(crate) sql_files: Vec<String>,
 }
 
 pub(crate) fn walk(root: &Path, diagnostics: &mut Diagnostics) -> WalkResult {
@@ -60,10 +62,13 @@ pub(crate) fn walk(root: &Path, diagnostics: &mut Diagnostics) -> WalkResult {
             res.rust_files.push(rel);
         } else if rel == "Cargo.toml" || rel.ends_with("/Cargo.toml") {
             res.manifests.push(rel);
+        } else if rel.ends_with(".sql") {
+            res.sql_files.push(rel);
         }
     }
     res.rust_files.sort();
     res.manifests.sort();
+    res.sql_files.sort();
     res
 }
 

@@ -32,6 +32,40 @@ pub struct FileSummary {
     pub items: Vec<Item>,
     pub imports: Vec<Import>,
     pub references: Vec<Reference>,
+    /// String literals that may matter to the data-access analysis (SQL, URLs, paths, env var names).
+    pub literals: Vec<StringLiteral>,
+    /// Bodies of item-level macros that define data (`table!`, `joinable!`, `lazy_static!`, ...).
+    pub macro_bodies: Vec<MacroBody>,
+    /// Attributes that map a type to a table (`#[diesel(table_name = ..)]`, `#[sea_orm(table_name = ..)]`) and
+    /// the ORM derives next to them, as written: `(index into items, attribute text)`.
+    pub table_attributes: Vec<(u32, String)>,
+}
+
+/// A string literal with where it stands: the call it is an argument of and the macro it is inside.
+#[derive(Debug, Clone)]
+pub struct StringLiteral {
+    pub scope: ScopeIdx,
+    pub from_item: Option<u32>,
+    pub line: u32,
+    /// The literal's value (escapes resolved; for `concat!`, the parts joined).
+    pub value: String,
+    /// Last segment of the function or method this literal is an argument of (`query`, `execute`, `var`).
+    pub arg_of: Option<String>,
+    /// The innermost macro around it (`format`, `query`, `concat`, `include_str`).
+    pub in_macro: Option<String>,
+    pub test_only: bool,
+}
+
+/// The body of an item-level macro call, as text, for the stage that knows its grammar.
+#[derive(Debug, Clone)]
+pub struct MacroBody {
+    pub scope: ScopeIdx,
+    /// Last segment of the macro's path (`table`, `joinable`, `lazy_static`).
+    pub name: String,
+    pub body: String,
+    /// Line of the body's first character (after the opening delimiter).
+    pub line: u32,
+    pub test_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +149,8 @@ pub struct Item {
     /// A method of a trait implementation (`impl Display for X { fn fmt .. }`): calls to it by name are too
     /// ambiguous to resolve, since every implementor shares the name.
     pub in_trait_impl: bool,
+    /// The declared type of a `static` (also from `lazy_static!`/`thread_local!`), as written.
+    pub type_text: Option<String>,
 }
 
 /// What a `use` binds.
@@ -187,6 +223,10 @@ pub struct Reference {
     /// Read from inside a macro call's tokens: the macro may use it differently, so it is weaker evidence.
     pub in_macro: bool,
     pub test_only: bool,
+    /// Last segment of the function or method this path is an argument of (`insert_into`, `update`).
+    pub arg_of: Option<String>,
+    /// The method called directly on this path (`CACHE.lock()` → `lock`, `users::table.filter(..)` → `filter`).
+    pub receiver_of: Option<String>,
 }
 
 /// Extracts the summary of one parsed file.
@@ -286,7 +326,9 @@ impl Extractor<'_> {
                     parent: None,
                     is_mut: false,
                     in_trait_impl: false,
+                    type_text: None,
                 });
+                self.macro_body(call, scope, test_only);
                 references::collect(self, &node, scope, Some(index), test_only);
                 return;
             }
@@ -302,6 +344,10 @@ impl Extractor<'_> {
             ast::Item::ExternCrate(_) | ast::Item::ExternBlock(_) | ast::Item::AsmExpr(_) => return,
         };
         let is_mut = matches!(&item, ast::Item::Static(s) if s.mut_token().is_some());
+        let type_text = match &item {
+            ast::Item::Static(s) => s.ty().map(|t| t.syntax().text().to_string()),
+            _ => None,
+        };
         let line = self.name_line(&node, name.clone());
         let name = name.map(|n| n.text().to_string()).unwrap_or_default();
         let index = self.push_item(Item {
@@ -314,8 +360,60 @@ impl Extractor<'_> {
             parent: None,
             is_mut,
             in_trait_impl: false,
+            type_text,
         });
+        if matches!(kind, ItemKind::Struct | ItemKind::Enum) {
+            self.table_attributes(&item, index);
+        }
         references::collect(self, &node, scope, Some(index), test_only);
+    }
+
+    /// Keeps the attributes that tie a type to a table, and the ORM derives, for the data-access stage.
+    fn table_attributes(&mut self, item: &ast::Item, index: u32) {
+        for attr in item.attrs() {
+            let text = attr.syntax().text().to_string();
+            let relevant = text.contains("table_name")
+                || (text.contains("derive")
+                    && ORM_DERIVES.iter().any(|derive| text.contains(derive)));
+            if relevant {
+                self.res.table_attributes.push((index, text));
+            }
+        }
+    }
+
+    /// Records the body of an item-level macro that defines data, and turns the statics declared by
+    /// `lazy_static!` and `thread_local!` into items so that paths to them resolve.
+    fn macro_body(&mut self, call: &ast::MacroCall, scope: ScopeIdx, test_only: bool) {
+        let Some(name) = call.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()) else {
+            return;
+        };
+        let name = name.text().to_string();
+        if !DATA_MACROS.contains(&name.as_str()) {
+            return;
+        }
+        let Some(tt) = call.token_tree() else { return };
+        let text = tt.syntax().text().to_string();
+        let mut chars = text.chars();
+        let (Some(_), Some(_)) = (chars.next(), chars.next_back()) else { return };
+        let body = chars.as_str().to_owned();
+        let line = self.line(tt.syntax());
+        if name == "lazy_static" || name == "thread_local" {
+            for (offset, static_name, type_text) in declared_statics(&body) {
+                self.push_item(Item {
+                    scope,
+                    name: static_name,
+                    kind: ItemKind::Static,
+                    line: line + offset,
+                    is_pub: true,
+                    test_only,
+                    parent: Some(name.clone()),
+                    is_mut: false,
+                    in_trait_impl: false,
+                    type_text: Some(type_text),
+                });
+            }
+        }
+        self.res.macro_bodies.push(MacroBody { scope, name, body, line, test_only });
     }
 
     fn module(&mut self, module: &ast::Module, scope: ScopeIdx, test_only: bool) {
@@ -363,6 +461,7 @@ impl Extractor<'_> {
             parent: trait_name,
             is_mut: false,
             in_trait_impl: false,
+            type_text: None,
         });
         // The impl header (self type, trait, generics, where clauses) belongs to the impl item.
         for child in node.children() {
@@ -389,6 +488,7 @@ impl Extractor<'_> {
             parent: None,
             is_mut: false,
             in_trait_impl: false,
+            type_text: None,
         });
         for child in node.children() {
             if ast::AssocItemList::can_cast(child.kind()) {
@@ -429,6 +529,7 @@ impl Extractor<'_> {
                         parent: Some(parent.to_owned()),
                         is_mut: false,
                         in_trait_impl,
+                        type_text: None,
                     });
                     references::collect(self, &node, scope, Some(index), test_only);
                 }
@@ -436,6 +537,62 @@ impl Extractor<'_> {
             }
         }
     }
+}
+
+/// Derives that make a type a database row (diesel, sea-orm, sqlx).
+const ORM_DERIVES: &[&str] = &[
+    "Queryable",
+    "Insertable",
+    "AsChangeset",
+    "Selectable",
+    "Identifiable",
+    "DeriveEntityModel",
+    "FromRow",
+];
+
+/// Item-level macros whose bodies the data-access stage reads.
+const DATA_MACROS: &[&str] =
+    &["table", "joinable", "allow_tables_to_appear_in_same_query", "lazy_static", "thread_local"];
+
+/// `static ref NAME: Type = ..;` (lazy_static) and `static NAME: Type = ..;` (thread_local) in a macro body:
+/// `(line offset, name, type)`. A textual scan, since the body is not Rust syntax.
+fn declared_statics(body: &str) -> Vec<(u32, String, String)> {
+    let mut res = Vec::new();
+    let mut rest = body;
+    let mut consumed_lines = 0u32;
+    while let Some(at) = find_word(rest, "static") {
+        consumed_lines += rest[..at].matches('\n').count() as u32;
+        let after = rest[at + "static".len()..].trim_start();
+        let after = after.strip_prefix("ref ").map(str::trim_start).unwrap_or(after);
+        let name: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let after_name = after[name.len()..].trim_start();
+        if !name.is_empty()
+            && let Some(ty) = after_name.strip_prefix(':')
+        {
+            let type_text = ty.split('=').next().unwrap_or_default().trim().to_owned();
+            res.push((consumed_lines, name, type_text));
+        }
+        rest = &rest[at + "static".len()..];
+    }
+    res
+}
+
+/// Position of `word` in `text` as a whole word.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(word) {
+        let at = from + found;
+        let before = at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_');
+        let end = at + word.len();
+        let after =
+            end >= bytes.len() || !(bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_');
+        if before && after {
+            return Some(at);
+        }
+        from = end;
+    }
+    None
 }
 
 /// `#[cfg(test)]` (also inside `all(..)`/`any(..)`, but not `not(test)`): code that only exists in test builds.

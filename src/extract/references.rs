@@ -9,7 +9,9 @@
 use ra_ap_syntax::ast::{self, HasName, HasVisibility};
 use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode, WalkEvent};
 
-use super::{Extractor, FileSummary, Import, ImportBinding, RefKind, Reference, ScopeIdx};
+use super::{
+    Extractor, FileSummary, Import, ImportBinding, RefKind, Reference, ScopeIdx, StringLiteral,
+};
 use crate::source::LineIndex;
 
 /// Macro calls nested deeper than this are not re-parsed (each level re-parses its body once).
@@ -29,6 +31,7 @@ pub(super) fn collect(
         line_index: &cx.parsed.line_index,
         line_offset: 0,
         in_macro: false,
+        macro_name: None,
         depth: 0,
         scope,
         from_item,
@@ -43,6 +46,8 @@ struct Collector<'a> {
     /// Added to lines of re-parsed macro text to get the line in the real file.
     line_offset: u32,
     in_macro: bool,
+    /// The innermost macro whose arguments are being walked.
+    macro_name: Option<String>,
     depth: u32,
     scope: ScopeIdx,
     from_item: Option<u32>,
@@ -78,7 +83,19 @@ impl Collector<'_> {
                     let call = ast::MethodCallExpr::cast(node.clone());
                     if let Some(name) = call.and_then(|c| c.name_ref()) {
                         let line = self.line(name.syntax());
-                        self.push(vec![name.text().to_string()], RefKind::MethodCall, line);
+                        let arg_of = self.arg_of(&node);
+                        self.push(
+                            vec![name.text().to_string()],
+                            RefKind::MethodCall,
+                            line,
+                            arg_of,
+                            None,
+                        );
+                    }
+                }
+                SyntaxKind::LITERAL => {
+                    if let Some(literal) = ast::Literal::cast(node) {
+                        self.literal(&literal);
                     }
                 }
                 SyntaxKind::MACRO_CALL => {
@@ -91,7 +108,14 @@ impl Collector<'_> {
         }
     }
 
-    fn push(&mut self, path: Vec<String>, kind: RefKind, line: u32) {
+    fn push(
+        &mut self,
+        path: Vec<String>,
+        kind: RefKind,
+        line: u32,
+        arg_of: Option<String>,
+        receiver_of: Option<String>,
+    ) {
         self.res.references.push(Reference {
             scope: self.scope,
             path,
@@ -99,6 +123,59 @@ impl Collector<'_> {
             line,
             from_item: self.from_item,
             in_macro: self.in_macro,
+            test_only: self.test_only,
+            arg_of,
+            receiver_of,
+        });
+    }
+
+    /// The function or method whose argument list holds `node` (the nearest one, within the same expression;
+    /// the macro's name for the arguments of a macro).
+    fn arg_of(&self, node: &SyntaxNode) -> Option<String> {
+        for ancestor in node.ancestors().skip(1) {
+            match ancestor.kind() {
+                SyntaxKind::ARG_LIST => {
+                    let call = ancestor.parent()?;
+                    return match call.kind() {
+                        SyntaxKind::CALL_EXPR => {
+                            let callee = ast::CallExpr::cast(call)?.expr()?;
+                            let ast::Expr::PathExpr(path) = callee else { return None };
+                            let name = path.path()?.segment()?.name_ref()?.text().to_string();
+                            if name == WRAPPER_FN { self.macro_name.clone() } else { Some(name) }
+                        }
+                        SyntaxKind::METHOD_CALL_EXPR => {
+                            Some(ast::MethodCallExpr::cast(call)?.name_ref()?.text().to_string())
+                        }
+                        _ => None,
+                    };
+                }
+                SyntaxKind::STMT_LIST
+                | SyntaxKind::BLOCK_EXPR
+                | SyntaxKind::CLOSURE_EXPR
+                | SyntaxKind::FN
+                | SyntaxKind::SOURCE_FILE => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Keeps string literals that may name data: SQL, URLs and connection strings, file paths, env var names.
+    fn literal(&mut self, literal: &ast::Literal) {
+        let ast::LiteralKind::String(string) = literal.kind() else { return };
+        let Ok(value) = string.value() else { return };
+        let arg_of = self.arg_of(literal.syntax());
+        if !is_interesting_literal(&value, arg_of.as_deref()) {
+            return;
+        }
+        let line = self.line(literal.syntax());
+        self.res.literals.push(StringLiteral {
+            scope: self.scope,
+            from_item: self.from_item,
+            line,
+            value: value.into_owned(),
+            arg_of,
+            in_macro: self.macro_name.clone(),
             test_only: self.test_only,
         });
     }
@@ -142,7 +219,14 @@ impl Collector<'_> {
             return;
         }
         let line = self.line(path.syntax());
-        self.push(segments, kind, line);
+        let arg_of = self.arg_of(path.syntax());
+        let receiver_of = (parent.kind() == SyntaxKind::PATH_EXPR)
+            .then(|| parent.parent().and_then(ast::MethodCallExpr::cast))
+            .flatten()
+            .filter(|call| call.receiver().is_some_and(|r| r.syntax() == &parent))
+            .and_then(|call| call.name_ref())
+            .map(|name| name.text().to_string());
+        self.push(segments, kind, line, arg_of, receiver_of);
     }
 
     fn use_item(&mut self, use_item: &ast::Use) {
@@ -189,11 +273,21 @@ impl Collector<'_> {
         let tree = parse.tree();
         let line_index = LineIndex::new(&wrapped);
         let body_line = self.line(tt.syntax());
+        let macro_name = call
+            .path()
+            .and_then(|p| p.segment())
+            .and_then(|s| s.name_ref())
+            .map(|n| n.text().to_string());
+        if macro_name.as_deref() == Some("concat") {
+            let arg_of = self.arg_of(call.syntax()).or_else(|| self.macro_name.clone());
+            self.concat(&tree, body_line, arg_of);
+        }
         let mut nested = Collector {
             res: self.res,
             line_index: &line_index,
             line_offset: body_line.saturating_sub(1),
             in_macro: true,
+            macro_name,
             depth: self.depth + 1,
             scope: self.scope,
             from_item: self.from_item,
@@ -201,6 +295,71 @@ impl Collector<'_> {
         };
         nested.walk(tree.syntax());
     }
+}
+
+impl Collector<'_> {
+    /// `concat!("SELECT a ", "FROM b")` is one string at compile time: keep it whole, as the `concat` literal.
+    fn concat(&mut self, tree: &SourceFile, line: u32, arg_of: Option<String>) {
+        let value: String = tree
+            .syntax()
+            .descendants()
+            .filter_map(ast::Literal::cast)
+            .filter_map(|literal| match literal.kind() {
+                ast::LiteralKind::String(s) => s.value().ok().map(|v| v.into_owned()),
+                _ => None,
+            })
+            .collect();
+        if !is_interesting_literal(&value, None) {
+            return;
+        }
+        self.res.literals.push(StringLiteral {
+            scope: self.scope,
+            from_item: self.from_item,
+            line,
+            value,
+            arg_of,
+            in_macro: Some("concat".to_owned()),
+            test_only: self.test_only,
+        });
+    }
+}
+
+/// SQL keywords a statement can start with; a literal starting with one may be SQL.
+const SQL_STARTS: &[&str] = &[
+    "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate",
+    "replace", "merge",
+];
+/// Functions whose string argument names something the data-access stage reads (env vars, files).
+const NAMING_CALLS: &[&str] =
+    &["var", "var_os", "env", "open", "create", "create_dir_all", "write", "read_to_string"];
+
+/// A cheap filter so that only literals the data-access stage may care about are kept: possible SQL (also
+/// fragments with `FROM`/`INTO`/`JOIN`), URLs and connection strings, file paths, `.log`/`.sql` names, hosts
+/// and ports, and arguments of env/file functions. The data-access stage decides what each really is.
+fn is_interesting_literal(value: &str, arg_of: Option<&str>) -> bool {
+    if arg_of.is_some_and(|name| NAMING_CALLS.contains(&name)) {
+        return true;
+    }
+    let trimmed = value.trim_start();
+    let lower_start: String = trimmed.chars().take(12).collect::<String>().to_ascii_lowercase();
+    let first_word =
+        lower_start.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or_default();
+    if SQL_STARTS.contains(&first_word) {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    lower.contains("://")
+        || lower.contains(" from ")
+        || lower.contains(" into ")
+        || lower.contains(" join ")
+        || lower.starts_with('/')
+        || lower.starts_with("./")
+        || lower.ends_with(".log")
+        || lower.ends_with(".sql")
+        || lower.contains("localhost")
+        || lower.contains("host=")
+        || lower.contains("0.0.0.0")
+        || lower.contains("127.0.0.1")
 }
 
 /// Flattens a use tree: `use a::{b, c::d as e, f::*};` → `a::b`, `a::c::d as e`, `a::f::*`.

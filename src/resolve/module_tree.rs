@@ -52,6 +52,7 @@ pub(super) fn build(
                     test_only: target.kind.is_test_only(),
                     is_crate_root: true,
                     code_lines: 0,
+                    generated_table: None,
                 },
             );
             let dir = parent_dir(&workspace.file(target.root).rel_path).to_owned();
@@ -143,6 +144,7 @@ impl Expansion<'_> {
                     test_only: parent.test_only || scope.test_only,
                     is_crate_root: false,
                     code_lines: 0,
+                    generated_table: None,
                 },
             );
             let name = scope.path_attr.as_deref().unwrap_or(&scope.name);
@@ -228,6 +230,7 @@ impl Expansion<'_> {
                     test_only: parent.test_only || decl.test_only,
                     is_crate_root: false,
                     code_lines: 0,
+                    generated_table: None,
                 },
             );
             // Children of a `mod.rs` file or a `#[path]` file live next to it; of `x.rs`, under `x/`.

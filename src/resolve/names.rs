@@ -13,7 +13,8 @@ use crate::extract::{FileSummary, ImportBinding, ItemKind, RefKind, ScopeIdx};
 use crate::source::FileId;
 
 use super::{
-    DependencyKind, ItemId, ItemInfo, Module, ModuleId, ResolutionStats, Resolved, ResolvedRef,
+    DataRef, DependencyKind, ItemId, ItemInfo, Locator, Module, ModuleId, ResolutionStats,
+    Resolved, ResolvedRef,
 };
 
 /// Rounds of import resolution; real code settles in 2–4, the cap ends import cycles.
@@ -350,6 +351,7 @@ pub(super) fn resolve_names(
                             test_only: item.test_only || modules[module.index()].test_only,
                             parent: item.parent.clone(),
                             is_mut: item.is_mut,
+                            type_text: item.type_text.clone(),
                         });
                         item_in_trait_impl.push(item.in_trait_impl);
                         ItemId(items.len() as u32 - 1)
@@ -358,6 +360,61 @@ pub(super) fn resolve_names(
             })
             .collect();
         item_ids.push(ids);
+    }
+
+    // Phase 1b: the modules diesel's `table!` generates, so paths to tables and columns resolve.
+    let file_modules = modules.len();
+    for index in 0..file_modules {
+        let parent = modules[index].clone();
+        let bodies = summaries[parent.file.index()]
+            .macro_bodies
+            .iter()
+            .filter(|b| b.scope == parent.scope && b.name == "table");
+        for body in bodies {
+            for table in crate::data_access::diesel_schema::parse_table_macro(&body.body) {
+                let generated = Module {
+                    path: format!("{}::{}", parent.path, table.name),
+                    name: table.name.clone(),
+                    line: body.line + table.line_in_body,
+                    parent: Some(ModuleId(index as u32)),
+                    is_crate_root: false,
+                    code_lines: 0,
+                    generated_table: Some(table.sql_name.clone()),
+                    ..parent.clone()
+                };
+                let table_module = ModuleId(modules.len() as u32);
+                modules.push(generated.clone());
+                let dsl_module = ModuleId(modules.len() as u32);
+                modules.push(Module {
+                    path: format!("{}::dsl", generated.path),
+                    name: "dsl".to_owned(),
+                    parent: Some(table_module),
+                    ..generated.clone()
+                });
+                let mut add = |module: ModuleId, name: &str, kind: ItemKind| {
+                    items.push(ItemInfo {
+                        module,
+                        name: name.to_owned(),
+                        kind,
+                        line: generated.line,
+                        is_pub: true,
+                        test_only: generated.test_only,
+                        parent: None,
+                        is_mut: false,
+                        type_text: None,
+                    });
+                    item_in_trait_impl.push(false);
+                };
+                add(table_module, "table", ItemKind::Struct);
+                add(dsl_module, &table.name, ItemKind::Struct);
+                for column in
+                    table.columns.iter().map(String::as_str).chain(["all_columns", "star"])
+                {
+                    add(table_module, column, ItemKind::Const);
+                    add(dsl_module, column, ItemKind::Const);
+                }
+            }
+        }
     }
 
     // Phase 2: namespaces.
@@ -486,6 +543,7 @@ pub(super) fn resolve_names(
     });
 
     let mut references: Vec<ResolvedRef> = Vec::new();
+    let mut data_refs: Vec<DataRef> = Vec::new();
     let mut external: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); workspace.packages.len()];
     let mut stats = ResolutionStats::default();
     let target_module = |def: &Def| -> Option<(ModuleId, Option<ItemId>)> {
@@ -585,6 +643,25 @@ pub(super) fn resolve_names(
             let Some((to, to_item)) = target_module(&def) else {
                 continue;
             };
+            let names_data = modules[to.index()].generated_table.is_some()
+                || to_item.is_some_and(|i| {
+                    matches!(items[i.index()].kind, ItemKind::Static | ItemKind::Const)
+                })
+                || reference.path.iter().any(|s| s == "Entity" || s == "ActiveModel");
+            if names_data && reference.kind != RefKind::MethodCall {
+                data_refs.push(DataRef {
+                    from: module,
+                    from_item,
+                    to,
+                    to_item,
+                    path: reference.path.clone(),
+                    file,
+                    line: reference.line,
+                    arg_of: reference.arg_of.clone(),
+                    receiver_of: reference.receiver_of.clone(),
+                    test_only: reference.test_only || modules[module.index()].test_only,
+                });
+            }
             if to == module {
                 continue;
             }
@@ -603,7 +680,8 @@ pub(super) fn resolve_names(
     }
     references.sort();
 
-    Resolved { modules, items, references, external, orphans, stats }
+    let locator = Locator { scope_module, item_ids };
+    Resolved { modules, items, references, data_refs, external, orphans, stats, locator }
 }
 
 /// Whether an import's path resolved all its segments (or ended at an item or external crate, past which
