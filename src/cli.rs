@@ -48,6 +48,11 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub include_tests: bool,
 
+    /// The steering file [default: decompose.toml in the analysed folder, if there is one]: signal weights,
+    /// pinned services, keep-together and keep-apart constraints, exclusions.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Number of threads for parsing [default: all cores].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
@@ -59,7 +64,8 @@ pub struct AnalyzeArgs {
 
 impl AnalyzeArgs {
     /// The validated configuration; the default output folder is `reports/<name>` under the current directory.
-    pub fn to_config(&self) -> Config {
+    /// Fails when `decompose.toml` cannot be read or is not valid.
+    pub fn to_config(&self) -> anyhow::Result<Config> {
         let out_dir = match &self.out {
             Some(dir) => dir.clone(),
             None => Path::new("reports").join(default_report_name(&self.path)),
@@ -67,14 +73,15 @@ impl AnalyzeArgs {
         let mut formats = self.format.clone();
         formats.sort();
         formats.dedup();
-        Config {
+        Ok(Config {
             input: self.path.clone(),
             out_dir,
             formats,
             target_services: self.services.map(|n| n as usize),
             include_tests: self.include_tests,
             jobs: self.jobs.map(|n| n as usize),
-        }
+            project: crate::config::load_project(&self.path, self.config.as_deref())?,
+        })
     }
 }
 

@@ -16,7 +16,13 @@ fn main() -> ExitCode {
 
 #[allow(clippy::print_stdout, clippy::print_stderr)] // The binary is where the terminal is talked to.
 fn run_analyze(args: &decompose::cli::AnalyzeArgs) -> ExitCode {
-    let config = args.to_config();
+    let config = match args.to_config() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
     if let Some(jobs) = config.jobs {
         // A second call (in tests) fails harmlessly: the pool already exists.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
@@ -34,7 +40,9 @@ fn run_analyze(args: &decompose::cli::AnalyzeArgs) -> ExitCode {
         }
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(1)
+            // A configuration that cannot hold is the user's input to fix, like a bad flag.
+            let usage = err.downcast_ref::<decompose::config::ConfigError>().is_some();
+            ExitCode::from(if usage { 2 } else { 1 })
         }
     }
 }

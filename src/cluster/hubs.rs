@@ -9,8 +9,9 @@
 //!
 //! 1. **Candidates** by degree alone: a module whose fan-in or fan-out (distinct modules) is at least
 //!    [`CANDIDATE_FACTOR`] times the mean, and at least 3.
-//! 2. Cluster the modules *without* any candidate, with `k` clusters; then each candidate is judged by how its
-//!    neighbours spread over those clusters (`threshold = max(3, ⌈k/2⌉)`):
+//! 2. Judge each candidate by how its neighbours spread over the `k` clusters of a clustering that leaves the
+//!    hubs out (`threshold = max(3, ⌈k/2⌉)`): the kernel against a clustering without any candidate, then the
+//!    composition roots against one without the kernel (see `cluster::prepare`):
 //!    - **shared kernel**: its dependents lie in at least `threshold` clusters, no cluster accounts for more
 //!      than [`MAX_CONCENTRATION`] of the coupling into it, and it depends on at most [`KERNEL_MAX_FAN_OUT`]
 //!      modules and on at most a third as many as depend on it;

@@ -163,7 +163,7 @@ pub(crate) fn split_identifier(identifier: &str) -> Vec<String> {
 }
 
 /// A cheap English singular: `categories` → `category`, `addresses` → `address`, `orders` → `order`.
-fn singular(word: &str) -> String {
+pub(super) fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 3) {
         return format!("{stem}y");
     }
