@@ -6,10 +6,15 @@
 use std::collections::BTreeMap;
 
 use crate::cluster::Proposal;
+use crate::cluster::granularity::{self, ModuleSplit};
+use crate::cluster::metrics::{self, Metrics};
+use crate::config::RiskThresholds;
+use crate::data_access::DataAccess;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::discover::Workspace;
 use crate::graph::ModuleGraph;
 use crate::resolve::{DependencyKind, Resolved};
+use crate::risks::{self, Risk, RiskInput};
 
 /// Dependencies from one proposed service to another, summed over their modules.
 #[derive(Debug, Clone)]
@@ -31,9 +36,18 @@ impl ServiceEdge {
 pub struct Analysis {
     pub workspace: Workspace,
     pub resolved: Resolved,
+    pub data: DataAccess,
     pub graph: ModuleGraph,
     pub proposal: Proposal,
+    pub metrics: Metrics,
+    /// Modules that mix features, with the items that belong to each service.
+    pub splits: Vec<ModuleSplit>,
     pub service_edges: Vec<ServiceEdge>,
+    /// Sorted by severity, kind and subject.
+    pub risks: Vec<Risk>,
+    /// Distributed-monolith score of the whole split (0–100), and of each service.
+    pub score: f64,
+    pub service_scores: Vec<f64>,
     /// Sorted, without duplicates.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -42,8 +56,10 @@ impl Analysis {
     pub fn new(
         workspace: Workspace,
         resolved: Resolved,
+        data: DataAccess,
         graph: ModuleGraph,
         proposal: Proposal,
+        thresholds: RiskThresholds,
         mut diagnostics: Diagnostics,
     ) -> Analysis {
         let mut edges: BTreeMap<(usize, usize), ServiceEdge> = BTreeMap::new();
@@ -71,7 +87,7 @@ impl Analysis {
             }
             service_edge.evidence.extend(&data.evidence);
         }
-        let service_edges = edges
+        let service_edges: Vec<ServiceEdge> = edges
             .into_values()
             .map(|mut e| {
                 e.evidence.sort_unstable();
@@ -100,9 +116,30 @@ impl Analysis {
                 ),
             );
         }
+        let metrics = metrics::compute(&resolved, &graph, &proposal, &data);
+        let risks = risks::assess(&RiskInput {
+            workspace: &workspace,
+            resolved: &resolved,
+            data: &data,
+            graph: &graph,
+            proposal: &proposal,
+            service_edges: &service_edges,
+            thresholds,
+        });
+        let score = risks::score(&risks);
+        let service_scores = (0..proposal.services.len())
+            .map(|s| risks::score(risks.iter().filter(|r| r.services.contains(&s))))
+            .collect();
+        let splits = granularity::split_modules(&resolved, &proposal);
         Analysis {
             workspace,
             resolved,
+            data,
+            metrics,
+            splits,
+            risks,
+            score,
+            service_scores,
             graph,
             proposal,
             service_edges,

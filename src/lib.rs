@@ -1,22 +1,25 @@
 //! decompose: reads a Rust monolith and proposes where its service boundaries are.
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
-//! discover → parse → extract → resolve → graph → cluster → report. [`analyze`] runs it and returns an
+//! discover → parse → extract → resolve → data_access → graph → cluster → risks → report. [`analyze`] runs it and returns an
 //! [`analysis::Analysis`], from which every output format is rendered.
 
-pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod source;
 
-pub mod cluster;
+// The pipeline, in order.
 pub mod discover;
-pub mod extract;
-pub mod graph;
 pub mod parse;
-pub mod report;
+pub mod extract;
 pub mod resolve;
+pub mod data_access;
+pub mod graph;
+pub mod cluster;
+pub mod risks;
+pub mod analysis;
+pub mod report;
 
 #[cfg(test)]
 mod test_fixture;
@@ -36,10 +39,24 @@ pub fn analyze(config: &Config) -> anyhow::Result<Analysis> {
     let workspace = discover::discover(config, &mut diagnostics)?;
     let summaries = parse_and_extract(&workspace, &mut diagnostics);
     let resolved = resolve::resolve(&workspace, &summaries, &mut diagnostics);
+    let data = data_access::analyze(
+        &workspace,
+        &summaries,
+        &resolved,
+        config.include_tests,
+        &mut diagnostics,
+    );
     drop(summaries);
     let graph = graph::build(&resolved, config.include_tests);
-    let proposal = cluster::propose(&resolved, &graph, config.target_services);
-    Ok(Analysis::new(workspace, resolved, graph, proposal, diagnostics))
+    let constraints = cluster::constraints::resolve(&config.project, &resolved)
+        .map_err(|err| config::ConfigError(format!("{err:#}")))?;
+    let options = cluster::ClusterOptions {
+        target_services: config.target_services,
+        signals: config.project.signals,
+        constraints: &constraints,
+    };
+    let proposal = cluster::propose(&resolved, &graph, &data, &options);
+    Ok(Analysis::new(workspace, resolved, data, graph, proposal, config.project.risks, diagnostics))
 }
 
 /// Parses and extracts every file in parallel; input order is kept, so the result is deterministic.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 
-use super::json::{DependencyEntry, ModuleEntry, Report, ServiceEntry};
+use super::json::{DataEntry, DependencyEntry, ModuleEntry, Report, ServiceEntry};
 
 #[derive(Template)]
 #[template(path = "index.html")]
@@ -20,10 +20,98 @@ struct IndexPage<'a> {
     modularity: String,
     errors: usize,
     warnings: usize,
+    matrix: OwnershipMatrix,
+    /// Inline SVG (already safe markup, produced by plotters).
+    sweep_chart: String,
+    state: Vec<&'a DataEntry>,
+    transactions: Vec<&'a DataEntry>,
+}
+
+/// Services × tables, each cell `R`, `W`, `RW` or empty; the owner's cells and foreign accesses are marked.
+struct OwnershipMatrix {
+    tables: Vec<String>,
+    rows: Vec<MatrixRow>,
+}
+
+struct MatrixRow {
+    service: String,
+    cells: Vec<MatrixCell>,
+}
+
+struct MatrixCell {
+    text: &'static str,
+    /// `owner`, `foreign` or empty.
+    class: &'static str,
+    title: String,
+}
+
+fn ownership_matrix(doc: &Report) -> OwnershipMatrix {
+    let tables: Vec<&DataEntry> = {
+        let mut t: Vec<&DataEntry> = doc.data.iter().filter(|d| d.kind == "table").collect();
+        // Group columns by owner, in service order, so each service's tables sit together.
+        let rank = |owner: &Option<String>| {
+            owner
+                .as_ref()
+                .and_then(|o| doc.services.iter().position(|s| &s.id == o))
+                .unwrap_or(usize::MAX)
+        };
+        t.sort_by(|a, b| rank(&a.owner).cmp(&rank(&b.owner)).then_with(|| a.id.cmp(&b.id)));
+        t
+    };
+    let rows = doc
+        .services
+        .iter()
+        .map(|service| {
+            let cells = tables
+                .iter()
+                .map(|table| {
+                    let mine = table
+                        .accessors
+                        .iter()
+                        .filter(|a| a.service.as_deref() == Some(service.id.as_str()));
+                    let (mut read, mut write) = (false, false);
+                    for accessor in mine {
+                        read |= accessor.mode == "read";
+                        write |= accessor.mode == "write";
+                    }
+                    let text = match (read, write) {
+                        (true, true) => "RW",
+                        (false, true) => "W",
+                        (true, false) => "R",
+                        (false, false) => "",
+                    };
+                    let owner = table.owner.as_deref() == Some(service.id.as_str());
+                    let class = match (owner, text.is_empty()) {
+                        (true, _) => "owner",
+                        (false, false) => "foreign",
+                        (false, true) => "",
+                    };
+                    let name = table.id.trim_start_matches("table:");
+                    let title = match (owner, text) {
+                        (true, _) => format!("{} owns {name}", service.name),
+                        (false, "") => String::new(),
+                        (false, _) => {
+                            format!("{} accesses {name}, owned by another service", service.name)
+                        }
+                    };
+                    MatrixCell { text, class, title }
+                })
+                .collect();
+            MatrixRow { service: service.name.clone(), cells }
+        })
+        .collect();
+    OwnershipMatrix {
+        tables: tables.iter().map(|t| t.id.trim_start_matches("table:").to_owned()).collect(),
+        rows,
+    }
 }
 
 struct ServiceView<'a> {
     entry: &'a ServiceEntry,
+    /// The strongest couplings inside the service: why these modules belong together.
+    cohesion: Vec<String>,
+    /// The strongest couplings to other services: what a split must replace with an interface.
+    ties: Vec<String>,
     modules: Vec<&'a ModuleEntry>,
     share: String,
     bar: u32,
@@ -63,8 +151,69 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
                 .map(|d| (names.get(d.from.as_str()).copied().unwrap_or(d.from.as_str()), d.weight))
                 .collect();
             inbound.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            let service_of =
+                |module: &str| modules_by_id.get(module).and_then(|m| m.service.as_deref());
+            let mut inside: Vec<&DependencyEntry> = doc
+                .dependencies
+                .iter()
+                .filter(|d| {
+                    service_of(&d.from) == Some(service.id.as_str())
+                        && service_of(&d.to) == Some(service.id.as_str())
+                })
+                .collect();
+            inside.sort_by(|a, b| {
+                b.weight
+                    .cmp(&a.weight)
+                    .then_with(|| a.from.cmp(&b.from))
+                    .then_with(|| a.to.cmp(&b.to))
+            });
+            let cohesion = inside
+                .iter()
+                .take(3)
+                .map(|d| {
+                    format!(
+                        "{} → {}: {} references ({})",
+                        short(&d.from),
+                        short(&d.to),
+                        d.weight,
+                        kinds_text(d)
+                    )
+                })
+                .collect();
+            let mut across: Vec<&DependencyEntry> = doc
+                .dependencies
+                .iter()
+                .filter(|d| {
+                    let (from, to) = (service_of(&d.from), service_of(&d.to));
+                    from.is_some()
+                        && to.is_some()
+                        && from != to
+                        && (from == Some(service.id.as_str()) || to == Some(service.id.as_str()))
+                })
+                .collect();
+            across.sort_by(|a, b| {
+                b.weight
+                    .cmp(&a.weight)
+                    .then_with(|| a.from.cmp(&b.from))
+                    .then_with(|| a.to.cmp(&b.to))
+            });
+            let ties = across
+                .iter()
+                .take(3)
+                .map(|d| {
+                    format!(
+                        "{} → {}: {} references ({})",
+                        short(&d.from),
+                        short(&d.to),
+                        d.weight,
+                        kinds_text(d)
+                    )
+                })
+                .collect();
             ServiceView {
                 entry: service,
+                cohesion,
+                ties,
                 modules: service
                     .modules
                     .iter()
@@ -109,6 +258,19 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
         modularity: format!("{:.3}", doc.metrics.modularity),
         errors: doc.diagnostics.iter().filter(|d| d.severity == "error").count(),
         warnings: doc.diagnostics.iter().filter(|d| d.severity == "warning").count(),
+        matrix: ownership_matrix(doc),
+        sweep_chart: super::charts::sweep(doc),
+        state: doc.data.iter().filter(|d| d.kind == "state").collect(),
+        transactions: doc.data.iter().filter(|d| d.kind == "transaction").collect(),
     };
     Ok(page.render()?)
+}
+
+/// A module id without its crate prefix, for compact sentences.
+fn short(module: &str) -> &str {
+    module.split_once("::").map_or(module, |(_, rest)| rest)
+}
+
+fn kinds_text(dependency: &DependencyEntry) -> String {
+    dependency.kinds.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
 }

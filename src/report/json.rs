@@ -26,7 +26,18 @@ pub struct Report {
     pub services: Vec<ServiceEntry>,
     pub dependencies: Vec<DependencyEntry>,
     pub service_dependencies: Vec<DependencyEntry>,
-    pub risks: Vec<serde_json::Value>,
+    /// Modules set apart as shared libraries / platform, and the services that depend on them.
+    pub shared_kernel: Vec<SharedKernelEntry>,
+    /// Modules that mix features: which of their items belong to which service.
+    pub split_modules: Vec<SplitEntry>,
+    /// Tables, shared state and transactions, with their owner and every access.
+    pub data: Vec<DataEntry>,
+    /// Environment reads, hard-coded endpoints, data and log files, backing-service clients, servers.
+    pub environment: Vec<EnvironmentEntry>,
+    pub risks: Vec<RiskEntry>,
+    /// Distributed-monolith score, 0 (no risk found) to 100: `100 × (1 − Π (1 − w))` over the risks, with
+    /// w = 0.25 (high), 0.10 (medium), 0.03 (low).
+    pub distributed_monolith_score: f64,
     pub metrics: Metrics,
     pub sweep: Vec<SweepEntry>,
     pub external_dependencies: BTreeMap<String, BTreeMap<String, u32>>,
@@ -63,6 +74,9 @@ pub struct Summary {
     pub code_lines: u64,
     pub services: usize,
     pub kept_out_modules: usize,
+    pub tables: usize,
+    pub shared_state: usize,
+    pub transactions: usize,
     pub module_dependencies: usize,
     pub references: usize,
     pub diagnostics: usize,
@@ -91,6 +105,114 @@ pub struct ServiceEntry {
     pub name: String,
     pub modules: Vec<String>,
     pub lines: u32,
+    /// Tables this service owns.
+    pub tables: Vec<String>,
+    /// Shared-state items this service owns.
+    pub state: Vec<String>,
+    pub metrics: ServiceMetricsEntry,
+    /// Distributed-monolith score over the risks this service is involved in.
+    pub distributed_monolith_score: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RiskEntry {
+    pub code: &'static str,
+    pub kind: &'static str,
+    pub severity: &'static str,
+    pub services: Vec<String>,
+    pub subject: String,
+    pub evidence: Vec<RiskEvidence>,
+    pub message: String,
+    /// Why this kind of risk matters.
+    pub why: &'static str,
+    pub remedy: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RiskEvidence {
+    pub file: String,
+    pub line: u32,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SplitEntry {
+    pub module: String,
+    pub file: String,
+    /// The module's own service, if it is in one.
+    pub service: Option<String>,
+    pub parts: Vec<SplitPart>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SplitPart {
+    pub service: String,
+    /// Items (with their line) that belong to this service.
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SharedKernelEntry {
+    pub module: String,
+    /// `shared-kernel` (used by most services, depends on little) or `composition-root` (wiring).
+    pub role: &'static str,
+    /// Services whose modules use it (for a composition root: the services it wires).
+    pub services: Vec<String>,
+    /// Modules that depend on it.
+    pub dependents: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DataEntry {
+    /// `table:<name>`, `state:<item path>` or `transaction:<function path>`.
+    pub id: String,
+    /// `table`, `state` or `transaction`.
+    pub kind: &'static str,
+    /// The owning service (for a transaction: the service of the function that opens it).
+    pub owner: Option<String>,
+    /// Services other than the owner that access it.
+    pub foreign_services: Vec<String>,
+    /// For state: `lock`, `atomic`, `cell`, `thread-local`, `static mut`, and the declared type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// For transactions: the tables it touches.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<String>,
+    /// Where it is declared (`CREATE TABLE`, diesel `table!`, the static), when known.
+    pub declared_at: Vec<Location>,
+    pub accessors: Vec<AccessorEntry>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AccessorEntry {
+    pub module: String,
+    pub service: Option<String>,
+    /// `read` or `write`.
+    pub mode: &'static str,
+    pub file: String,
+    pub line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// How: `query`, `execute`, `diesel`, `diesel model`, `lock`, ...
+    pub via: String,
+    /// SQL built at run time: the table list may be incomplete.
+    pub dynamic: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnvironmentEntry {
+    pub kind: &'static str,
+    pub module: String,
+    pub service: Option<String>,
+    pub file: String,
+    pub line: u32,
+    pub detail: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -124,6 +246,30 @@ pub struct Metrics {
     pub modularity: f64,
     /// The Leiden resolution of the chosen decomposition.
     pub resolution: f64,
+    /// Bunch's TurboMQ: Σ of each service's cluster factor (higher is better, at most the number of services).
+    pub turbo_mq: f64,
+    /// Inter-call percentage: share of (log-scaled) calls that cross services (lower is better).
+    pub icp: f64,
+    /// Interface number: mean number of items a service offers to others (lower is better).
+    pub ifn: f64,
+    /// Non-extreme distribution: share of type definitions in services of extreme size (lower is better).
+    pub ned: f64,
+    /// Structural modularity (higher is better).
+    pub sm: f64,
+    /// Share of owned tables that no other service accesses (higher is better).
+    pub data_ownership_purity: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceMetricsEntry {
+    /// Share of the service's coupling that stays inside it (its cluster factor).
+    pub cohesion: f64,
+    /// Coupling weight crossing its boundary.
+    pub coupling: f64,
+    pub interface_items: usize,
+    pub type_definitions: usize,
+    pub depends_on: usize,
+    pub used_by: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -178,6 +324,8 @@ impl Report {
             .modules
             .iter()
             .enumerate()
+            // Modules generated by diesel's `table!` are tables: they appear in `data`.
+            .filter(|(_, module)| module.generated_table.is_none())
             .map(|(index, module)| {
                 let assignment = proposal.assignment[index];
                 let file = workspace.file(module.file).rel_path.clone();
@@ -195,18 +343,42 @@ impl Report {
             .collect();
         modules.sort_by(|a, b| a.id.cmp(&b.id));
 
+        let data = &analysis.data;
         let services: Vec<ServiceEntry> = proposal
             .services
             .iter()
-            .map(|service| {
+            .enumerate()
+            .map(|(service_index, service)| {
                 let mut modules: Vec<String> =
                     service.modules.iter().map(|m| module_path(*m)).collect();
                 modules.sort();
+                let owned =
+                    |owners: &[Option<usize>], index: usize| owners[index] == Some(service_index);
                 ServiceEntry {
                     id: service.id.clone(),
                     name: service.name.clone(),
                     modules,
                     lines: service.code_lines,
+                    tables: (0..data.tables.len())
+                        .filter(|&t| owned(&proposal.table_owner, t))
+                        .map(|t| data.tables[t].name.clone())
+                        .collect(),
+                    state: (0..data.state.len())
+                        .filter(|&t| owned(&proposal.state_owner, t))
+                        .map(|t| data.state[t].path.clone())
+                        .collect(),
+                    distributed_monolith_score: analysis.service_scores[service_index],
+                    metrics: {
+                        let m = &analysis.metrics.services[service_index];
+                        ServiceMetricsEntry {
+                            cohesion: round(m.cohesion),
+                            coupling: round(m.coupling),
+                            interface_items: m.interface_items,
+                            type_definitions: m.type_definitions,
+                            depends_on: m.depends_on,
+                            used_by: m.used_by,
+                        }
+                    },
                 }
             })
             .collect();
@@ -296,14 +468,57 @@ impl Report {
             })
             .collect();
 
-        let kept_out_modules = proposal.assignment.iter().filter(|a| a.is_err()).count();
+        let kept_out_modules = modules.iter().filter(|m| m.service.is_none()).count();
+        let shared_kernel = shared_kernel_entries(analysis);
+        let split_modules = analysis
+            .splits
+            .iter()
+            .map(|split| SplitEntry {
+                module: module_path(split.module),
+                file: workspace.file(resolved.module(split.module).file).rel_path.clone(),
+                service: proposal.service_of(split.module).map(|s| proposal.services[s].id.clone()),
+                parts: split
+                    .parts
+                    .iter()
+                    .map(|(service, items)| SplitPart {
+                        service: proposal.services[*service].id.clone(),
+                        items: items
+                            .iter()
+                            .map(|&i| {
+                                format!(
+                                    "{} (line {})",
+                                    item_label(resolved, i),
+                                    resolved.item(i).line
+                                )
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let data_entries = data_entries(analysis);
+        let environment = data
+            .environment
+            .iter()
+            .map(|fact| EnvironmentEntry {
+                kind: fact.kind.as_str(),
+                module: module_path(fact.module),
+                service: proposal.service_of(fact.module).map(|s| proposal.services[s].id.clone()),
+                file: workspace.file(fact.file).rel_path.clone(),
+                line: fact.line,
+                detail: fact.detail.clone(),
+            })
+            .collect();
         let summary = Summary {
             packages: workspace.packages.len(),
             files: workspace.files.len(),
-            modules: resolved.modules.len(),
+            modules: modules.len(),
             code_lines: resolved.modules.iter().map(|m| u64::from(m.code_lines)).sum(),
             services: services.len(),
             kept_out_modules,
+            tables: data.tables.len(),
+            shared_state: data.state.len(),
+            transactions: data.transactions.len(),
             module_dependencies: dependencies.len(),
             references: resolved.references.len(),
             diagnostics: diagnostics.len(),
@@ -318,10 +533,50 @@ impl Report {
             services,
             dependencies,
             service_dependencies,
-            risks: Vec::new(),
-            metrics: Metrics {
-                modularity: round(proposal.modularity),
-                resolution: round(proposal.resolution),
+            shared_kernel,
+            split_modules,
+            data: data_entries,
+            environment,
+            risks: analysis
+                .risks
+                .iter()
+                .map(|risk| RiskEntry {
+                    code: risk.kind.code(),
+                    kind: risk.kind.as_str(),
+                    severity: risk.severity.as_str(),
+                    services: risk
+                        .services
+                        .iter()
+                        .map(|&s| proposal.services[s].id.clone())
+                        .collect(),
+                    subject: risk.subject.clone(),
+                    evidence: risk
+                        .evidence
+                        .iter()
+                        .map(|e| RiskEvidence {
+                            file: workspace.file(e.file).rel_path.clone(),
+                            line: e.line,
+                            note: e.note.clone(),
+                        })
+                        .collect(),
+                    message: risk.message.clone(),
+                    why: risk.kind.why(),
+                    remedy: risk.remedy.clone(),
+                })
+                .collect(),
+            distributed_monolith_score: analysis.score,
+            metrics: {
+                let m = &analysis.metrics;
+                Metrics {
+                    modularity: round(m.modularity),
+                    resolution: round(proposal.resolution),
+                    turbo_mq: round(m.turbo_mq),
+                    icp: round(m.icp),
+                    ifn: round(m.ifn),
+                    ned: round(m.ned),
+                    sm: round(m.sm),
+                    data_ownership_purity: round(m.data_ownership_purity),
+                }
             },
             sweep: proposal
                 .sweep
@@ -362,4 +617,163 @@ pub(crate) fn item_label(
         (crate::extract::ItemKind::Impl, None) => format!("impl {}", item.name),
         _ => item.name.clone(),
     }
+}
+
+/// Tables, then shared state, then transactions; accessors sorted by module, file and line.
+fn data_entries(analysis: &Analysis) -> Vec<DataEntry> {
+    use crate::data_access::{AccessMode, DataKind};
+    let (workspace, resolved, data, proposal) =
+        (&analysis.workspace, &analysis.resolved, &analysis.data, &analysis.proposal);
+    let service_id = |s: Option<usize>| s.map(|s| proposal.services[s].id.clone());
+    let accessors = |kind: DataKind, index: usize| -> Vec<AccessorEntry> {
+        let mut list: Vec<AccessorEntry> = data
+            .accesses
+            .iter()
+            .filter(|a| a.kind == kind && a.data == index)
+            .map(|a| AccessorEntry {
+                module: resolved.module(a.module).path.clone(),
+                service: service_id(proposal.service_of(a.module)),
+                mode: match a.mode {
+                    AccessMode::Read => "read",
+                    AccessMode::Write => "write",
+                },
+                file: workspace.file(a.file).rel_path.clone(),
+                line: a.line,
+                item: a.item.map(|i| item_label(resolved, i)),
+                via: a.via.clone(),
+                dynamic: a.dynamic,
+            })
+            .collect();
+        list.sort();
+        list.dedup();
+        list
+    };
+    let foreign = |owner: &Option<String>, accessors: &[AccessorEntry]| -> Vec<String> {
+        let mut services: Vec<String> = accessors
+            .iter()
+            .filter_map(|a| a.service.clone())
+            .filter(|s| Some(s) != owner.as_ref())
+            .collect();
+        services.sort();
+        services.dedup();
+        services
+    };
+    let mut res = Vec::new();
+    for (index, table) in data.tables.iter().enumerate() {
+        let owner = service_id(proposal.table_owner[index]);
+        let accessors = accessors(DataKind::Table, index);
+        res.push(DataEntry {
+            id: format!("table:{}", table.name),
+            kind: "table",
+            foreign_services: foreign(&owner, &accessors),
+            owner,
+            detail: None,
+            tables: Vec::new(),
+            declared_at: table
+                .declared_at
+                .iter()
+                .map(|(file, line)| Location { file: file.clone(), line: *line })
+                .collect(),
+            accessors,
+        });
+    }
+    for (index, state) in data.state.iter().enumerate() {
+        let owner = service_id(proposal.state_owner[index]);
+        let accessors = accessors(DataKind::State, index);
+        res.push(DataEntry {
+            id: format!("state:{}", state.path),
+            kind: "state",
+            foreign_services: foreign(&owner, &accessors),
+            owner,
+            detail: Some(format!("{}: {}", state.kind.as_str(), state.type_text)),
+            tables: Vec::new(),
+            declared_at: vec![Location {
+                file: workspace.file(state.file).rel_path.clone(),
+                line: state.line,
+            }],
+            accessors,
+        });
+    }
+    for transaction in &data.transactions {
+        let function = match transaction.item {
+            Some(item) => format!(
+                "{}::{}",
+                resolved.module(transaction.module).path,
+                item_label(resolved, item)
+            ),
+            None => resolved.module(transaction.module).path.clone(),
+        };
+        let tables: Vec<String> =
+            transaction.tables.iter().map(|&t| data.tables[t].name.clone()).collect();
+        let owner = service_id(proposal.service_of(transaction.module));
+        let accessors: Vec<AccessorEntry> = transaction
+            .tables
+            .iter()
+            .flat_map(|&t| accessors(DataKind::Table, t))
+            .filter(|a| {
+                a.module == resolved.module(transaction.module).path
+                    && a.item == transaction.item.map(|i| item_label(resolved, i))
+            })
+            .collect();
+        let mut table_services: Vec<String> = transaction
+            .tables
+            .iter()
+            .filter_map(|&t| service_id(proposal.table_owner[t]))
+            .collect();
+        table_services.sort();
+        table_services.dedup();
+        table_services.retain(|s| Some(s) != owner.as_ref());
+        res.push(DataEntry {
+            id: format!("transaction:{function}"),
+            kind: "transaction",
+            owner,
+            foreign_services: table_services,
+            detail: None,
+            tables,
+            declared_at: vec![Location {
+                file: workspace.file(transaction.file).rel_path.clone(),
+                line: transaction.line,
+            }],
+            accessors,
+        });
+    }
+    res
+}
+
+/// The hubs `cluster` set apart, with the services on the other side of their dependencies.
+fn shared_kernel_entries(analysis: &Analysis) -> Vec<SharedKernelEntry> {
+    use crate::cluster::KeptOut;
+    let (resolved, graph, proposal) = (&analysis.resolved, &analysis.graph, &analysis.proposal);
+    let mut res = Vec::new();
+    for (index, assignment) in proposal.assignment.iter().enumerate() {
+        let role = match assignment {
+            Err(KeptOut::SharedKernel) => "shared-kernel",
+            Err(KeptOut::Composition) => "composition-root",
+            _ => continue,
+        };
+        let module = crate::resolve::ModuleId(index as u32);
+        let Some(node) = graph.node(module) else { continue };
+        let direction = if role == "shared-kernel" {
+            petgraph::Direction::Incoming
+        } else {
+            petgraph::Direction::Outgoing
+        };
+        let neighbours: Vec<crate::resolve::ModuleId> =
+            graph.graph.neighbors_directed(node, direction).map(|n| graph.module(n)).collect();
+        let mut services: Vec<String> = neighbours
+            .iter()
+            .filter_map(|m| proposal.service_of(*m))
+            .map(|s| proposal.services[s].id.clone())
+            .collect();
+        services.sort();
+        services.dedup();
+        res.push(SharedKernelEntry {
+            module: resolved.module(module).path.clone(),
+            role,
+            services,
+            dependents: graph.graph.neighbors_directed(node, petgraph::Direction::Incoming).count(),
+        });
+    }
+    res.sort_by(|a, b| a.role.cmp(b.role).then_with(|| a.module.cmp(&b.module)));
+    res
 }

@@ -4,6 +4,7 @@
 //! file is written to a temporary name in that folder and renamed into place, so an interrupted run never
 //! leaves a half-written report over a good one. Only this stage knows JSON, HTML and DOT.
 
+pub mod charts;
 pub mod dot;
 pub mod html;
 pub mod json;

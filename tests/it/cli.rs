@@ -105,3 +105,151 @@ fn report_json_keeps_the_schema_v1_contract() {
     assert_eq!(dep["weight"], 4);
     assert_eq!(dep["evidence"][0]["file"], "src/orders.rs");
 }
+
+/// Three features of two modules each, plus a router.
+const THREE_FEATURES: &str = r#"
+//- /app/Cargo.toml
+[package]
+name = "app"
+edition = "2021"
+//- /app/src/main.rs
+mod orders_api; mod orders_core; mod billing_api; mod billing_core; mod shipping_api; mod shipping_core;
+fn main() { orders_api::run(); billing_api::run(); shipping_api::run(); }
+//- /app/src/orders_api.rs
+use crate::orders_core::{Order, place, total};
+pub fn run() { let o = Order { id: 1 }; place(&o); total(&o); crate::billing_api::charge(1); }
+//- /app/src/orders_core.rs
+pub struct Order { pub id: u64 }
+pub fn place(o: &Order) -> u64 { o.id }
+pub fn total(o: &Order) -> u64 { o.id * 2 }
+//- /app/src/billing_api.rs
+use crate::billing_core::{Invoice, issue, settle};
+pub fn run() { let i = Invoice { n: 1 }; issue(&i); settle(&i); }
+pub fn charge(n: u64) -> u64 { n }
+//- /app/src/billing_core.rs
+pub struct Invoice { pub n: u64 }
+pub fn issue(i: &Invoice) -> u64 { i.n }
+pub fn settle(i: &Invoice) -> u64 { i.n + 1 }
+//- /app/src/shipping_api.rs
+use crate::shipping_core::{Parcel, send, track};
+pub fn run() { let p = Parcel { w: 1 }; send(&p); track(&p); }
+//- /app/src/shipping_core.rs
+pub struct Parcel { pub w: u64 }
+pub fn send(p: &Parcel) -> u64 { p.w }
+pub fn track(p: &Parcel) -> u64 { p.w + 1 }
+"#;
+
+fn services_of(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("o/report.json")).unwrap()).unwrap();
+    json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| Some((m["id"].as_str()?.to_owned(), m["service"].as_str()?.to_owned())))
+        .collect()
+}
+
+#[test]
+fn decompose_toml_constraints_are_honoured_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), THREE_FEATURES);
+    // Without constraints: one service per feature.
+    let out = run(dir.path(), &["analyze", "app", "--out", "o", "--format", "json", "-q"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let free = services_of(dir.path());
+    assert_eq!(free["app::orders_api"], free["app::orders_core"]);
+    assert_ne!(free["app::orders_core"], free["app::billing_core"]);
+
+    std::fs::write(
+        dir.path().join("app/decompose.toml"),
+        r#"
+[signals]
+semantic = 0.0
+[[service]]
+name = "Money Matters"
+modules = ["app::billing_*"]
+[[keep_together]]
+modules = ["app::shipping_core", "app::orders_core"]
+[[keep_apart]]
+a = ["app::orders_api"]
+b = ["app::orders_core"]
+[exclude]
+modules = ["app::shipping_api"]
+"#,
+    )
+    .unwrap();
+    let out = run(dir.path(), &["analyze", "app", "--out", "o", "--format", "json", "-q"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let steered = services_of(dir.path());
+    assert_eq!(steered["app::billing_api"], "money-matters");
+    assert_eq!(steered["app::billing_core"], "money-matters");
+    assert_eq!(steered["app::shipping_core"], steered["app::orders_core"]);
+    assert_ne!(steered["app::orders_api"], steered["app::orders_core"]);
+    assert!(!steered.contains_key("app::shipping_api"), "excluded modules are in no service");
+}
+
+#[test]
+fn conflicting_or_invalid_constraints_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), THREE_FEATURES);
+    let cases = [
+        (
+            "[[service]]\nname = \"A\"\nmodules = [\"app::orders_*\"]\n[[service]]\nname = \"B\"\nmodules = [\"app::billing_*\"]\n[[keep_together]]\nmodules = [\"app::orders_api\", \"app::billing_api\"]\n",
+            "would put services `A` and `B` together",
+        ),
+        ("[[keep_apart]]\na = [\"app::orders_*\"]\nb = [\"app::orders_core\"]\n", "on both sides"),
+        ("[[service]]\nname = \"X\"\nmodules = [\"app::nothing_here\"]\n", "matches no module"),
+        ("[signals]\nstructural = -1\n", "must be a number"),
+        ("[sgnals]\nsemantic = 0\n", "unknown field"),
+    ];
+    for (toml, message) in cases {
+        std::fs::write(dir.path().join("app/decompose.toml"), toml).unwrap();
+        let out = run(dir.path(), &["analyze", "app", "--out", "o", "-q"]);
+        assert_eq!(out.code, 2, "{toml}\n{out:?}");
+        assert!(out.stderr.contains(message), "{toml}\n{out:?}");
+        assert_eq!(out.stderr.trim().lines().count(), 1, "{out:?}");
+    }
+}
+
+#[test]
+fn a_models_module_shared_by_features_is_split_item_by_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = THREE_FEATURES.replace("mod shipping_core;", "mod shipping_core; mod models;")
+        + r#"
+//- /app/src/models.rs
+pub struct OrderRow { pub id: u64 }
+pub struct InvoiceRow { pub n: u64 }
+pub struct ParcelRow { pub w: u64 }
+"#;
+    let fixture = fixture
+        .replace("pub fn place(o: &Order) -> u64 { o.id }", "pub fn place(o: &Order) -> u64 { let r = crate::models::OrderRow { id: o.id }; r.id }")
+        .replace("pub fn issue(i: &Invoice) -> u64 { i.n }", "pub fn issue(i: &Invoice) -> u64 { let r = crate::models::InvoiceRow { n: i.n }; r.n }")
+        .replace("pub fn send(p: &Parcel) -> u64 { p.w }", "pub fn send(p: &Parcel) -> u64 { let r = crate::models::ParcelRow { w: p.w }; r.w }");
+    write_fixture(dir.path(), &fixture);
+    let out = run(dir.path(), &["analyze", "app", "--out", "o", "--format", "json", "-q"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/report.json")).unwrap())
+            .unwrap();
+    let services = services_of(dir.path());
+    let split =
+        json["split_modules"].as_array().unwrap().iter().find(|s| s["module"] == "app::models");
+    let Some(split) = split else {
+        panic!("app::models is not proposed for splitting: {:#}", json["split_modules"])
+    };
+    let part_of = |item: &str| -> String {
+        split["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| {
+                p["items"].as_array().unwrap().iter().any(|i| i.as_str().unwrap().starts_with(item))
+            })
+            .map(|p| p["service"].as_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    assert_eq!(part_of("OrderRow"), services["app::orders_core"]);
+    assert_eq!(part_of("InvoiceRow"), services["app::billing_core"]);
+    assert_eq!(part_of("ParcelRow"), services["app::shipping_core"]);
+}
