@@ -27,6 +27,7 @@ fn main() -> anyhow::Result<()> {
         target_services: None,
         include_tests: false,
         jobs: None,
+        boundaries: decompose::config::Boundaries::Proposed,
     };
     let analysis = decompose::analyze(&config)?;
     let constraints =

@@ -45,6 +45,8 @@ pub struct Analysis {
     pub service_edges: Vec<ServiceEdge>,
     /// Sorted by severity, kind and subject.
     pub risks: Vec<Risk>,
+    /// The order in which to extract the services (MonolithFirst).
+    pub plan: Vec<crate::plan::PlanStep>,
     /// Distributed-monolith score of the whole split (0–100), and of each service.
     pub score: f64,
     pub service_scores: Vec<f64>,
@@ -127,6 +129,7 @@ impl Analysis {
             thresholds,
         });
         let score = risks::score(&risks);
+        let plan = crate::plan::plan(&resolved, &data, &proposal, &service_edges, &risks);
         let service_scores = (0..proposal.services.len())
             .map(|s| risks::score(risks.iter().filter(|r| r.services.contains(&s))))
             .collect();
@@ -138,6 +141,7 @@ impl Analysis {
             metrics,
             splits,
             risks,
+            plan,
             score,
             service_scores,
             graph,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Config, Format};
+use crate::config::{Boundaries, Config, Format};
 
 /// Reads a Rust monolith and proposes where its service boundaries are.
 ///
@@ -24,6 +24,9 @@ pub struct Cli {
 pub enum Command {
     /// Analyse a repository and write the report (index.html, report.json, ...).
     Analyze(AnalyzeArgs),
+    /// Analyse a repository and fail (exit code 3) when its risks exceed the budgets of decompose.toml
+    /// `[check]` (default: no high-severity risk). Prints a compact summary fit for a CI log.
+    Check(AnalyzeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -43,6 +46,11 @@ pub struct AnalyzeArgs {
     /// Steer the proposal toward this many services (the closest decomposition the clustering finds).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub services: Option<u32>,
+
+    /// Which split to judge: the clustering's proposal, the existing crates (every package a service), or
+    /// the services declared in decompose.toml.
+    #[arg(long, value_enum, default_value_t = Boundaries::Proposed)]
+    pub boundaries: Boundaries,
 
     /// Keep test-only code (#[cfg(test)] modules, tests/, benches/, examples/) in the service proposal.
     #[arg(long)]
@@ -81,6 +89,7 @@ impl AnalyzeArgs {
             include_tests: self.include_tests,
             jobs: self.jobs.map(|n| n as usize),
             project: crate::config::load_project(&self.path, self.config.as_deref())?,
+            boundaries: self.boundaries,
         })
     }
 }

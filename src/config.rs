@@ -14,8 +14,21 @@ pub enum Format {
     Html,
     /// `report.json`: the machine-readable contract (schema_version 1).
     Json,
-    /// `modules.dot`: the module graph clustered by proposed service, for Graphviz.
+    /// `modules.dot` and `services.dot`: the module graph clustered by service, and the service graph.
     Dot,
+    /// `decompose.sarif`: the risks as SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+/// Which split the analysis judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Boundaries {
+    /// The clustering's proposal.
+    Proposed,
+    /// Every Cargo package of the workspace is a service: the split a team already has.
+    Crates,
+    /// The services declared in decompose.toml (`[[service]]` module globs): the split a team intends.
+    Config,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +46,7 @@ pub struct Config {
     pub jobs: Option<usize>,
     /// `decompose.toml` (from `--config`, or the analysed folder), or the defaults.
     pub project: ProjectConfig,
+    pub boundaries: Boundaries,
 }
 
 /// `decompose.toml`: the team's steering of the analysis. Every section is optional.

@@ -1,7 +1,7 @@
 //! decompose: reads a Rust monolith and proposes where its service boundaries are.
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
-//! discover → parse → extract → resolve → data_access → graph → cluster → risks → report. [`analyze`] runs it and returns an
+//! discover → parse → extract → resolve → data_access → graph → cluster → risks → plan → report. [`analyze`] runs it and returns an
 //! [`analysis::Analysis`], from which every output format is rendered.
 
 pub mod cli;
@@ -18,6 +18,7 @@ pub mod data_access;
 pub mod graph;
 pub mod cluster;
 pub mod risks;
+pub mod plan;
 pub mod analysis;
 pub mod report;
 
@@ -55,7 +56,36 @@ pub fn analyze(config: &Config) -> anyhow::Result<Analysis> {
         signals: config.project.signals,
         constraints: &constraints,
     };
-    let proposal = cluster::propose(&resolved, &graph, &data, &options);
+    let proposal = match config.boundaries {
+        config::Boundaries::Proposed => cluster::propose(&resolved, &graph, &data, &options),
+        config::Boundaries::Crates => {
+            // Every package is a service; its bins and lib together.
+            let groups: Vec<Option<usize>> =
+                resolved.modules.iter().map(|m| Some(m.package)).collect();
+            let names: Vec<String> = workspace.packages.iter().map(|p| p.name.clone()).collect();
+            cluster::fixed_split(&resolved, &graph, &data, &options, &groups, &names)
+        }
+        config::Boundaries::Config => {
+            let names: Vec<String> =
+                config.project.services.iter().map(|s| s.name.clone()).collect();
+            if names.is_empty() {
+                return Err(config::ConfigError(
+                    "--boundaries config: decompose.toml declares no [[service]]".to_owned(),
+                )
+                .into());
+            }
+            // Declared services are the named constraint groups; map group → declared index.
+            let groups: Vec<Option<usize>> = constraints
+                .group
+                .iter()
+                .map(|g| {
+                    let name = constraints.group_names.get((*g)?)?.as_ref()?;
+                    names.iter().position(|n| n == name)
+                })
+                .collect();
+            cluster::fixed_split(&resolved, &graph, &data, &options, &groups, &names)
+        }
+    };
     Ok(Analysis::new(workspace, resolved, data, graph, proposal, config.project.risks, diagnostics))
 }
 
@@ -118,4 +148,65 @@ pub fn summary_text(analysis: &Analysis, written: &[std::path::PathBuf]) -> Stri
         let _ = writeln!(out, "wrote {}", path.display());
     }
     out.trim_end().to_owned()
+}
+
+/// The outcome of `decompose check`: the summary to print and whether the budgets hold.
+pub fn check_summary(analysis: &Analysis, config: &Config) -> (String, bool) {
+    use std::fmt::Write;
+    let budgets = config.project.check;
+    let count = |severity: risks::Severity| {
+        analysis.risks.iter().filter(|r| r.severity == severity).count()
+    };
+    let (high, medium, low) =
+        (count(risks::Severity::High), count(risks::Severity::Medium), count(risks::Severity::Low));
+    let mut over = Vec::new();
+    for (name, n, max) in [
+        ("high", high, budgets.max_high),
+        ("medium", medium, budgets.max_medium),
+        ("low", low, budgets.max_low),
+    ] {
+        if n > max {
+            over.push(format!("{n} {name} > {max}"));
+        }
+    }
+    let budget_text =
+        |max: usize| if max == usize::MAX { "any".to_owned() } else { max.to_string() };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "decompose check {}: {} services, {high} high, {medium} medium, {low} low risks (score {})",
+        analysis.workspace.display_root,
+        analysis.proposal.services.len(),
+        analysis.score
+    );
+    let _ = writeln!(
+        out,
+        "budget: high <= {}, medium <= {}, low <= {} -> {}",
+        budget_text(budgets.max_high),
+        budget_text(budgets.max_medium),
+        budget_text(budgets.max_low),
+        if over.is_empty() { "passed".to_owned() } else { format!("FAILED ({})", over.join(", ")) }
+    );
+    for risk in analysis.risks.iter().take(15) {
+        let services: Vec<&str> =
+            risk.services.iter().map(|&s| analysis.proposal.services[s].id.as_str()).collect();
+        let at = risk
+            .evidence
+            .first()
+            .map(|e| format!(" {}:{}", analysis.workspace.file(e.file).rel_path, e.line))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<6} {} {:<26} {} ({}){at}",
+            risk.severity.as_str(),
+            risk.kind.code(),
+            risk.kind.as_str(),
+            risk.subject,
+            services.join(", ")
+        );
+    }
+    if analysis.risks.len() > 15 {
+        let _ = writeln!(out, "  ... and {} more in the report", analysis.risks.len() - 15);
+    }
+    (out.trim_end().to_owned(), over.is_empty())
 }

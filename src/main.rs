@@ -1,5 +1,6 @@
 //! The `decompose` binary: parses the command line, runs the library, prints one summary or one error, and
-//! picks the exit code (0 success, 1 analysis error, 2 usage error, as clap does for usage errors).
+//! picks the exit code: 0 success, 1 analysis error, 2 usage or configuration error (as clap does for usage
+//! errors), 3 `check` found risks over the budgets.
 
 use std::process::ExitCode;
 
@@ -10,12 +11,16 @@ use decompose::cli::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Analyze(args) => run_analyze(&args),
+        Command::Analyze(args) => run(&args, false),
+        Command::Check(args) => run(&args, true),
     }
 }
 
 #[allow(clippy::print_stdout, clippy::print_stderr)] // The binary is where the terminal is talked to.
-fn run_analyze(args: &decompose::cli::AnalyzeArgs) -> ExitCode {
+/// Exit code of `decompose check` when the risks exceed the budgets.
+const EXIT_OVER_BUDGET: u8 = 3;
+
+fn run(args: &decompose::cli::AnalyzeArgs, check: bool) -> ExitCode {
     let config = match args.to_config() {
         Ok(config) => config,
         Err(err) => {
@@ -32,6 +37,13 @@ fn run_analyze(args: &decompose::cli::AnalyzeArgs) -> ExitCode {
         Ok((analysis, written))
     });
     match result {
+        Ok((analysis, _)) if check => {
+            let (summary, passed) = decompose::check_summary(&analysis, &config);
+            if !args.quiet || !passed {
+                println!("{summary}");
+            }
+            if passed { ExitCode::SUCCESS } else { ExitCode::from(EXIT_OVER_BUDGET) }
+        }
         Ok((analysis, written)) => {
             if !args.quiet {
                 println!("{}", decompose::summary_text(&analysis, &written));

@@ -41,6 +41,7 @@ pub(crate) fn fixture_config(root: &Path) -> Config {
         target_services: None,
         include_tests: false,
         jobs: Some(1),
+        boundaries: crate::config::Boundaries::Proposed,
         project: crate::config::load_project(root, None).unwrap(),
     }
 }

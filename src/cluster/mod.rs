@@ -60,6 +60,8 @@ pub enum KeptOut {
     Composition,
     /// Excluded by `decompose.toml`.
     Excluded,
+    /// With `--boundaries config`: matched by no service declared in `decompose.toml`.
+    Undeclared,
 }
 
 impl KeptOut {
@@ -72,6 +74,7 @@ impl KeptOut {
             KeptOut::SharedKernel => "shared kernel: used by most services, depends on little",
             KeptOut::Composition => "composition root: wires most services together",
             KeptOut::Excluded => "excluded by decompose.toml",
+            KeptOut::Undeclared => "in no service declared in decompose.toml",
         }
     }
 }
@@ -497,4 +500,93 @@ fn slug(name: &str) -> String {
         }
     }
     res.trim_end_matches('-').to_owned()
+}
+
+/// A split given from outside (`--boundaries crates` or `config`) instead of found by clustering: `groups[m]`
+/// is module `m`'s service (index into `names`). Each table and state item is owned by the service most
+/// coupled to it (writes weigh twice as much as reads); modularity is that of the given split on the same
+/// combined coupling graph the clustering would use.
+pub fn fixed_split(
+    resolved: &Resolved,
+    graph: &ModuleGraph,
+    data: &DataAccess,
+    options: &ClusterOptions<'_>,
+    groups: &[Option<usize>],
+    names: &[String],
+) -> Proposal {
+    let n_modules = resolved.modules.len();
+    let mut assignment: Vec<Result<usize, KeptOut>> = (0..n_modules)
+        .map(|i| match (graph.node(ModuleId(i as u32)), groups[i]) {
+            (None, _) if resolved.modules[i].generated_table.is_some() => Err(KeptOut::Generated),
+            (None, _) => Err(KeptOut::TestOnly),
+            (Some(_), _) if options.constraints.excluded.get(i).copied().unwrap_or(false) => {
+                Err(KeptOut::Excluded)
+            }
+            (Some(_), Some(g)) => Ok(g),
+            (Some(_), None) => Err(KeptOut::Undeclared),
+        })
+        .collect();
+    // Services in the order of `names`, without the empty ones.
+    let mut modules_of: Vec<Vec<ModuleId>> = vec![Vec::new(); names.len()];
+    for (m, slot) in assignment.iter().enumerate() {
+        if let Ok(g) = slot {
+            modules_of[*g].push(ModuleId(m as u32));
+        }
+    }
+    let mut index_of = vec![None; names.len()];
+    let mut services = Vec::new();
+    for (g, modules) in modules_of.into_iter().enumerate() {
+        if modules.is_empty() {
+            continue;
+        }
+        index_of[g] = Some(services.len());
+        let code_lines = modules.iter().map(|m| resolved.module(*m).code_lines).sum();
+        services.push(Service { id: slug(&names[g]), name: names[g].clone(), modules, code_lines });
+    }
+    for slot in &mut assignment {
+        if let Ok(g) = slot {
+            *slot = index_of[*g].ok_or(KeptOut::Undeclared);
+        }
+    }
+    // Owners: the service with the most data coupling.
+    let n_tables = data.tables.len();
+    let n_data = n_tables + data.state.len();
+    let mut coupling_to: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); n_data];
+    for ((module, node), w) in data_coupling(data, n_modules) {
+        if let Ok(service) = assignment[module] {
+            *coupling_to[node - n_modules].entry(service).or_default() += w;
+        }
+    }
+    let owners: Vec<Option<usize>> = coupling_to
+        .iter()
+        .map(|c| c.iter().max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0))).map(|(s, _)| *s))
+        .collect();
+    // Modularity of this split on the combined graph.
+    let mut combined = directed_edges(graph, &assignment);
+    combined.values_mut().for_each(|w| *w *= options.signals.structural);
+    combined.extend(
+        data_coupling(data, n_modules).into_iter().map(|(k, w)| (k, w * options.signals.data)),
+    );
+    let members: Vec<Option<usize>> = (0..n_modules + n_data)
+        .map(|node| if node < n_modules { assignment[node].ok() } else { owners[node - n_modules] })
+        .collect();
+    let mut weighted = WeightedGraph::new(n_modules + n_data);
+    for (&(a, b), &w) in &combined {
+        if members[a].is_some() && members[b].is_some() && a != b && w > 0.0 {
+            weighted.add_edge(a, b, w);
+        }
+    }
+    let k = services.len();
+    let membership: Vec<usize> =
+        members.iter().enumerate().map(|(node, m)| m.unwrap_or(k + node)).collect();
+    let quality = modularity(&weighted, &membership, 1.0);
+    Proposal {
+        services,
+        assignment,
+        modularity: quality,
+        resolution: 0.0,
+        sweep: Vec::new(),
+        table_owner: owners[..n_tables].to_vec(),
+        state_owner: owners[n_tables..].to_vec(),
+    }
 }

@@ -126,6 +126,15 @@ const CLIENT_CRATES: &[(&str, &str)] = &[
     ("tonic", "grpc"),
     ("elasticsearch", "search"),
 ];
+const COMPILE_TIME_MACROS: &[&str] = &[
+    "include_str",
+    "include_bytes",
+    "migrate",
+    "query_file",
+    "query_file_as",
+    "query_file_scalar",
+    "embed_migrations",
+];
 const FILE_LOGGERS: &[&str] =
     &["tracing_appender", "log4rs", "fern", "simplelog", "flexi_logger", "file_rotate"];
 const SIGNAL_NAMES: &[&str] =
@@ -243,7 +252,13 @@ fn classify_literal(literal: &StringLiteral) -> Option<(EnvFactKind, String)> {
         let how = arg_of.map(|f| format!(" ({f})")).unwrap_or_default();
         return Some((EnvFactKind::HardcodedHost, format!("{value}{how}")));
     }
-    let in_file_call = arg_of.is_some_and(|f| FILE_CALLS.contains(&f));
+    // A macro's own argument (`write!(f, "..")`) is no file call; compile-time paths (`include_str!`,
+    // `sqlx::migrate!`) name no run-time data.
+    let macro_argument = literal.in_macro.is_some() && literal.in_macro == literal.arg_of;
+    if literal.in_macro.as_deref().is_some_and(|m| COMPILE_TIME_MACROS.contains(&m)) {
+        return None;
+    }
+    let in_file_call = !macro_argument && arg_of.is_some_and(|f| FILE_CALLS.contains(&f));
     if (in_file_call || looks_like_file_path(value))
         && !value.contains(' ')
         && !value.is_empty()
@@ -388,6 +403,21 @@ mod tests {
         assert_eq!(literal("select a shipping method", None), None);
         assert_eq!(literal("{}://{}", None), None);
         assert_eq!(literal("migrations/001.sql", Some("open")), None);
+        // Macro arguments and compile-time paths are not data.
+        let in_macro = |value: &str, name: &str| {
+            let literal = StringLiteral {
+                scope: 0,
+                from_item: None,
+                line: 1,
+                value: value.to_owned(),
+                arg_of: Some(name.to_owned()),
+                in_macro: Some(name.to_owned()),
+                test_only: false,
+            };
+            classify_literal(&literal)
+        };
+        assert_eq!(in_macro("{msg}", "write"), None);
+        assert_eq!(in_macro("./migrations", "migrate"), None);
         // Routes are not files.
         assert_eq!(literal("/books/{id}", Some("route")), None);
         assert_eq!(literal("/api/v1/orders", Some("route")), None);

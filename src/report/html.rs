@@ -20,6 +20,7 @@ struct IndexPage<'a> {
     modularity: String,
     errors: usize,
     warnings: usize,
+    high_risks: usize,
     matrix: OwnershipMatrix,
     /// Inline SVG (already safe markup, produced by plotters).
     sweep_chart: String,
@@ -258,6 +259,7 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
         modularity: format!("{:.3}", doc.metrics.modularity),
         errors: doc.diagnostics.iter().filter(|d| d.severity == "error").count(),
         warnings: doc.diagnostics.iter().filter(|d| d.severity == "warning").count(),
+        high_risks: doc.risks.iter().filter(|r| r.severity == "high").count(),
         matrix: ownership_matrix(doc),
         sweep_chart: super::charts::sweep(doc),
         state: doc.data.iter().filter(|d| d.kind == "state").collect(),

@@ -35,6 +35,8 @@ pub struct Report {
     /// Environment reads, hard-coded endpoints, data and log files, backing-service clients, servers.
     pub environment: Vec<EnvironmentEntry>,
     pub risks: Vec<RiskEntry>,
+    /// The order in which to extract the services, one step each (MonolithFirst).
+    pub plan: Vec<PlanEntry>,
     /// Distributed-monolith score, 0 (no risk found) to 100: `100 × (1 − Π (1 − w))` over the risks, with
     /// w = 0.25 (high), 0.10 (medium), 0.03 (low).
     pub distributed_monolith_score: f64,
@@ -112,6 +114,22 @@ pub struct ServiceEntry {
     pub metrics: ServiceMetricsEntry,
     /// Distributed-monolith score over the risks this service is involved in.
     pub distributed_monolith_score: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanEntry {
+    pub step: usize,
+    pub service: String,
+    /// The extraction cost that put it here (lower goes first; see the methodology).
+    pub cost: f64,
+    pub why: Vec<String>,
+    /// Items the rest of the monolith uses: the endpoints or events the service must offer.
+    pub interface: Vec<String>,
+    pub tables_to_move: Vec<String>,
+    pub tables_to_split: Vec<String>,
+    pub state_to_move: Vec<String>,
+    /// `CODE subject` of the risks this step removes.
+    pub risks_removed: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -565,6 +583,54 @@ impl Report {
                 })
                 .collect(),
             distributed_monolith_score: analysis.score,
+            plan: analysis
+                .plan
+                .iter()
+                .enumerate()
+                .map(|(index, step)| PlanEntry {
+                    step: index + 1,
+                    service: proposal.services[step.service].id.clone(),
+                    cost: round(step.cost),
+                    why: step.reasons.clone(),
+                    interface: step
+                        .interface
+                        .iter()
+                        .map(|&i| {
+                            format!(
+                                "{}::{}",
+                                module_path(resolved.item(i).module),
+                                item_label(resolved, i)
+                            )
+                        })
+                        .collect(),
+                    tables_to_move: step
+                        .tables_to_move
+                        .iter()
+                        .map(|&t| analysis.data.tables[t].name.clone())
+                        .collect(),
+                    tables_to_split: step
+                        .tables_to_split
+                        .iter()
+                        .map(|&t| analysis.data.tables[t].name.clone())
+                        .collect(),
+                    state_to_move: step
+                        .state_to_move
+                        .iter()
+                        .map(|&t| analysis.data.state[t].path.clone())
+                        .collect(),
+                    risks_removed: step
+                        .risks_removed
+                        .iter()
+                        .map(|&r| {
+                            format!(
+                                "{} {}",
+                                analysis.risks[r].kind.code(),
+                                analysis.risks[r].subject
+                            )
+                        })
+                        .collect(),
+                })
+                .collect(),
             metrics: {
                 let m = &analysis.metrics;
                 Metrics {

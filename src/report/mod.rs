@@ -8,6 +8,7 @@ pub mod charts;
 pub mod dot;
 pub mod html;
 pub mod json;
+pub mod sarif;
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +27,9 @@ pub fn write(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf
         match format {
             Format::Json => written.push(write_atomic(out, "report.json", &doc.to_json())?),
             Format::Html => written.push(write_atomic(out, "index.html", &html::render(&doc)?)?),
+            Format::Sarif => {
+                written.push(write_atomic(out, "decompose.sarif", &sarif::render(&doc))?)
+            }
             Format::Dot => {
                 written.push(write_atomic(out, "modules.dot", &dot::modules(&doc))?);
                 written.push(write_atomic(out, "services.dot", &dot::services(&doc))?);

@@ -49,7 +49,11 @@ fn default_output_folder_is_reports_slash_name_in_the_current_directory() {
     let files = list_files(&dir.path().join("reports"));
     assert_eq!(files, [std::path::PathBuf::from("shop/index.html"), "shop/report.json".into()]);
     let html = std::fs::read_to_string(dir.path().join("reports/shop/index.html")).unwrap();
-    assert!(html.contains("<html") && !html.contains("http://") && !html.contains("https://"));
+    assert!(html.contains("<html"));
+    // Self-contained: nothing is fetched (the SVG namespace URI is an identifier, not a fetch).
+    for fetch in ["src=\"http", "href=\"http", "url(http", "@import", "src=\"//", "href=\"//"] {
+        assert!(!html.contains(fetch), "the report fetches something: {fetch}");
+    }
 }
 
 #[test]
@@ -252,4 +256,159 @@ pub struct ParcelRow { pub w: u64 }
     assert_eq!(part_of("OrderRow"), services["app::orders_core"]);
     assert_eq!(part_of("InvoiceRow"), services["app::billing_core"]);
     assert_eq!(part_of("ParcelRow"), services["app::shipping_core"]);
+}
+
+/// Two services that share a table: orders writes `stock`, which inventory owns.
+const SHARED_TABLE: &str = r#"
+//- /app/Cargo.toml
+[package]
+name = "app"
+edition = "2021"
+//- /app/decompose.toml
+[[service]]
+name = "orders"
+modules = ["app::orders*"]
+[[service]]
+name = "inventory"
+modules = ["app::inventory*"]
+//- /app/src/lib.rs
+pub mod orders; pub mod orders_repo; pub mod inventory; pub mod inventory_repo;
+//- /app/src/orders.rs
+pub async fn place(pool: &Pool) { crate::orders_repo::insert(pool).await; }
+//- /app/src/orders_repo.rs
+pub async fn insert(pool: &Pool) {
+    sqlx::query("INSERT INTO orders (id) VALUES ($1)").execute(pool).await;
+    sqlx::query("UPDATE stock SET qty = qty - 1 WHERE id = $1").execute(pool).await;
+}
+//- /app/src/inventory.rs
+pub async fn restock(pool: &Pool) { crate::inventory_repo::add(pool).await; crate::inventory_repo::count(pool).await; }
+//- /app/src/inventory_repo.rs
+pub async fn add(pool: &Pool) { sqlx::query("UPDATE stock SET qty = qty + 1").execute(pool).await; }
+pub async fn count(pool: &Pool) { sqlx::query("SELECT qty FROM stock").fetch_one(pool).await; }
+"#;
+
+#[test]
+fn check_fails_over_budget_and_writes_valid_sarif() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), SHARED_TABLE);
+    let out = run(
+        dir.path(),
+        &["check", "app", "--boundaries", "config", "--out", "o", "--format", "sarif"],
+    );
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stdout.contains("FAILED (1 high > 0)"), "{out:?}");
+    assert!(
+        out.stdout.contains("DM001 shared-table-write")
+            && out.stdout.contains("src/orders_repo.rs:3"),
+        "{out:?}"
+    );
+
+    // SARIF 2.1.0: the required structure, one rule per kind, one result per risk at its file and line.
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("o/decompose.sarif")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "decompose");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 14);
+    assert!(rules.iter().all(|r| r["id"].is_string() && r["shortDescription"]["text"].is_string()));
+    let results = run0["results"].as_array().unwrap();
+    let shared = results.iter().find(|r| r["ruleId"] == "DM001").unwrap();
+    assert_eq!(shared["level"], "error");
+    assert!(shared["message"]["text"].as_str().unwrap().contains("stock"));
+    let location = &shared["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/orders_repo.rs");
+    assert_eq!(location["region"]["startLine"], 3);
+    for result in results {
+        let rule = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[rule]["id"], result["ruleId"],
+            "ruleIndex must point at the result's rule"
+        );
+        assert!(["error", "warning", "note"].contains(&result["level"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn check_passes_within_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), SHARED_TABLE);
+    let toml = std::fs::read_to_string(dir.path().join("app/decompose.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("app/decompose.toml"),
+        format!("{toml}\n[check]\nmax_high = 1\n"),
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["check", "app", "--boundaries", "config", "--out", "o", "--format", "json"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("-> passed"), "{out:?}");
+}
+
+#[test]
+fn check_with_a_bad_config_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), SHARED_TABLE);
+    std::fs::write(dir.path().join("app/decompose.toml"), "[check]\nmax_hihg = 1\n").unwrap();
+    let out = run(dir.path(), &["check", "app", "--out", "o"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("unknown field"), "{out:?}");
+    std::fs::write(dir.path().join("app/decompose.toml"), "").unwrap();
+    let out = run(dir.path(), &["check", "app", "--boundaries", "config", "--out", "o"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("declares no [[service]]"), "{out:?}");
+}
+
+#[test]
+fn boundaries_crates_makes_every_package_a_service() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(
+        dir.path(),
+        r#"
+//- /Cargo.toml
+[workspace]
+members = ["api", "core"]
+//- /api/Cargo.toml
+[package]
+name = "api"
+edition = "2021"
+[dependencies]
+core = { path = "../core" }
+//- /api/src/main.rs
+mod routes;
+fn main() { routes::serve(); }
+//- /api/src/routes.rs
+pub fn serve() { core::orders::place(); }
+//- /core/Cargo.toml
+[package]
+name = "core"
+edition = "2021"
+[dependencies]
+api = { path = "../api" }
+//- /core/src/lib.rs
+pub mod orders;
+//- /core/src/orders.rs
+pub fn place() {}
+"#,
+    );
+    let out = run(
+        dir.path(),
+        &["analyze", ".", "--boundaries", "crates", "--out", "o", "--format", "json", "-q"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/report.json")).unwrap())
+            .unwrap();
+    let services: Vec<&str> =
+        json["services"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(services, ["api", "core"]);
+    let dependency = &json["service_dependencies"][0];
+    assert_eq!(
+        (dependency["from"].as_str(), dependency["to"].as_str()),
+        (Some("api"), Some("core"))
+    );
 }

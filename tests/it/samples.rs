@@ -65,6 +65,7 @@ fn config(sample: &str, out: &Path) -> Config {
         target_services: None,
         include_tests: false,
         jobs: None,
+        boundaries: decompose::config::Boundaries::Proposed,
     }
 }
 
@@ -300,6 +301,7 @@ fn renaming_every_module_changes_no_boundary_when_the_semantic_signal_is_off() {
                 target_services: None,
                 include_tests: false,
                 jobs: None,
+                boundaries: decompose::config::Boundaries::Proposed,
                 project,
             };
             let analysis = decompose::analyze(&config).unwrap();

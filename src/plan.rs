@@ -1,0 +1,184 @@
+//! The migration plan: an order in which to carve services out of the monolith, one at a time (MonolithFirst,
+//! strangler fig).
+//!
+//! The plan is greedy. At each step, among the services still inside the monolith, the next to extract is
+//! the one that is cheapest to cut out now:
+//!
+//! `cost = interface + 3 · foreign_table_users + 2 · foreign_tables_used + 2 · shared_state + 5 · in_cycle`
+//!
+//! where `interface` is the number of its items the remaining services use (each becomes an endpoint or an
+//! event), `foreign_table_users` the remaining services that touch its tables, `foreign_tables_used` the
+//! remaining services' tables it touches, `shared_state` the state items it shares with remaining services,
+//! and `in_cycle` 1 when it is in a dependency cycle with them; ties go to the smaller service. Each step says
+//! what the service must offer, which tables move with it or must be split, which state moves to a backing
+//! service and which risks the step removes.
+
+use std::collections::BTreeSet;
+
+use crate::analysis::ServiceEdge;
+use crate::cluster::Proposal;
+use crate::data_access::{DataAccess, DataKind};
+use crate::resolve::{ItemId, Resolved};
+use crate::risks::Risk;
+
+#[derive(Debug, Clone)]
+pub struct PlanStep {
+    pub service: usize,
+    pub cost: f64,
+    /// Why now: the numbers behind the cost, as sentences.
+    pub reasons: Vec<String>,
+    /// Items of the service that the remaining monolith uses: the interface to offer (endpoints, events).
+    pub interface: Vec<ItemId>,
+    /// Owned tables no remaining service touches: they move with the service.
+    pub tables_to_move: Vec<usize>,
+    /// Tables shared with remaining services (owned or not): to split, or to reach through an API.
+    pub tables_to_split: Vec<usize>,
+    /// State items shared with remaining services: to move to a backing service.
+    pub state_to_move: Vec<usize>,
+    /// Indices into the analysis' risks that involve this service and no longer hold once it is out.
+    pub risks_removed: Vec<usize>,
+}
+
+pub fn plan(
+    resolved: &Resolved,
+    data: &DataAccess,
+    proposal: &Proposal,
+    service_edges: &[ServiceEdge],
+    risks: &[Risk],
+) -> Vec<PlanStep> {
+    let k = proposal.services.len();
+    let mut remaining: BTreeSet<usize> = (0..k).collect();
+    let mut steps = Vec::new();
+    let users_of = |kind: DataKind, index: usize| -> BTreeSet<usize> {
+        data.accesses
+            .iter()
+            .filter(|a| a.kind == kind && a.data == index)
+            .filter_map(|a| proposal.service_of(a.module))
+            .collect()
+    };
+    let table_users: Vec<BTreeSet<usize>> =
+        (0..data.tables.len()).map(|t| users_of(DataKind::Table, t)).collect();
+    let state_users: Vec<BTreeSet<usize>> =
+        (0..data.state.len()).map(|t| users_of(DataKind::State, t)).collect();
+    while !remaining.is_empty() {
+        let mut best: Option<PlanStep> = None;
+        for &s in &remaining {
+            let others: BTreeSet<usize> = remaining.iter().copied().filter(|&o| o != s).collect();
+            let mut interface: BTreeSet<ItemId> = BTreeSet::new();
+            for edge in service_edges.iter().filter(|e| e.to == s && others.contains(&e.from)) {
+                for &i in &edge.evidence {
+                    if let Some(item) = resolved.references[i as usize].to_item {
+                        interface.insert(item);
+                    }
+                }
+            }
+            let (mut tables_to_move, mut tables_to_split) = (Vec::new(), Vec::new());
+            let mut foreign_users: BTreeSet<usize> = BTreeSet::new();
+            let mut foreign_used = 0;
+            for (t, users) in table_users.iter().enumerate() {
+                let mine = proposal.table_owner[t] == Some(s);
+                let shared: BTreeSet<usize> = users.intersection(&others).copied().collect();
+                if mine && shared.is_empty() {
+                    tables_to_move.push(t);
+                } else if mine {
+                    foreign_users.extend(shared);
+                    tables_to_split.push(t);
+                } else if users.contains(&s)
+                    && proposal.table_owner[t].is_some_and(|o| others.contains(&o))
+                {
+                    foreign_used += 1;
+                    tables_to_split.push(t);
+                }
+            }
+            let state_to_move: Vec<usize> = state_users
+                .iter()
+                .enumerate()
+                .filter(|(_, users)| users.contains(&s) && users.iter().any(|u| others.contains(u)))
+                .map(|(i, _)| i)
+                .collect();
+            let in_cycle = service_edges.iter().any(|e| e.from == s && others.contains(&e.to))
+                && reaches_back(service_edges, s, &others);
+            let cost = interface.len() as f64
+                + 3.0 * foreign_users.len() as f64
+                + 2.0 * foreign_used as f64
+                + 2.0 * state_to_move.len() as f64
+                + if in_cycle { 5.0 } else { 0.0 };
+            let mut reasons = vec![
+                format!(
+                    "{} item(s) used by the rest of the monolith become its interface",
+                    interface.len()
+                ),
+                format!(
+                    "owns {} table(s) nobody else touches; {} of its tables are used by other services",
+                    tables_to_move.len(),
+                    foreign_users.len()
+                ),
+            ];
+            if foreign_used > 0 {
+                reasons.push(format!(
+                    "touches {foreign_used} table(s) owned by services still in the monolith"
+                ));
+            }
+            if !state_to_move.is_empty() {
+                reasons.push(format!("shares {} in-process state item(s)", state_to_move.len()));
+            }
+            reasons.push(if in_cycle {
+                "is in a dependency cycle with the rest: break it first".to_owned()
+            } else {
+                "is in no dependency cycle with the rest".to_owned()
+            });
+            let risks_removed = risks
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.services.contains(&s))
+                .map(|(i, _)| i)
+                .collect();
+            let candidate = PlanStep {
+                service: s,
+                cost,
+                reasons,
+                interface: interface.into_iter().collect(),
+                tables_to_move,
+                tables_to_split,
+                state_to_move,
+                risks_removed,
+            };
+            let better = match &best {
+                None => true,
+                Some(current) => {
+                    (candidate.cost, proposal.services[s].code_lines, s)
+                        < (
+                            current.cost,
+                            proposal.services[current.service].code_lines,
+                            current.service,
+                        )
+                }
+            };
+            if better {
+                best = Some(candidate);
+            }
+        }
+        let Some(step) = best else { break };
+        remaining.remove(&step.service);
+        steps.push(step);
+    }
+    steps
+}
+
+/// Whether `start` is reachable from any of `others` that `start` depends on (a cycle through the rest).
+fn reaches_back(edges: &[ServiceEdge], start: usize, others: &BTreeSet<usize>) -> bool {
+    let mut stack: Vec<usize> =
+        edges.iter().filter(|e| e.from == start && others.contains(&e.to)).map(|e| e.to).collect();
+    let mut seen: BTreeSet<usize> = stack.iter().copied().collect();
+    while let Some(node) = stack.pop() {
+        for edge in edges.iter().filter(|e| e.from == node) {
+            if edge.to == start {
+                return true;
+            }
+            if others.contains(&edge.to) && seen.insert(edge.to) {
+                stack.push(edge.to);
+            }
+        }
+    }
+    false
+}
