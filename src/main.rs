@@ -16,10 +16,10 @@ fn main() -> ExitCode {
     }
 }
 
-#[allow(clippy::print_stdout, clippy::print_stderr)] // The binary is where the terminal is talked to.
 /// Exit code of `decompose check` when the risks exceed the budgets.
 const EXIT_OVER_BUDGET: u8 = 3;
 
+#[allow(clippy::print_stdout, clippy::print_stderr)] // The binary is where the terminal is talked to.
 fn run(args: &decompose::cli::AnalyzeArgs, check: bool) -> ExitCode {
     let config = match args.to_config() {
         Ok(config) => config,
