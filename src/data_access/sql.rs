@@ -76,7 +76,9 @@ pub fn looks_like_sql(text: &str) -> bool {
         .map(str::to_ascii_lowercase)
         .collect();
     let Some(first) = words.first() else { return false };
-    let Some((_, needs)) = STATEMENTS.iter().find(|(keyword, _)| keyword == first) else { return false };
+    let Some((_, needs)) = STATEMENTS.iter().find(|(keyword, _)| keyword == first) else {
+        return false;
+    };
     if first == "truncate" {
         return words.len() >= 2 && words.len() <= 8;
     }
@@ -126,7 +128,8 @@ impl Visitor for CteNames {
     fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
         if let Some(with) = &query.with {
             for cte in &with.cte_tables {
-                self.0.insert(normalize(&cte.alias.name.value, cte.alias.name.quote_style.is_some()));
+                self.0
+                    .insert(normalize(&cte.alias.name.value, cte.alias.name.quote_style.is_some()));
             }
         }
         ControlFlow::Continue(())
@@ -181,11 +184,15 @@ fn write_targets(statement: &Statement) -> Vec<String> {
             }
         }
         Statement::Merge(merge) => factor_name(&merge.table).into_iter().collect(),
-        Statement::Truncate(truncate) => truncate.table_names.iter().map(|t| table_name(&t.name)).collect(),
+        Statement::Truncate(truncate) => {
+            truncate.table_names.iter().map(|t| table_name(&t.name)).collect()
+        }
         Statement::CreateTable(create) => vec![table_name(&create.name)],
         Statement::AlterTable(alter) => vec![table_name(&alter.name)],
         Statement::CreateIndex(index) => vec![table_name(&index.table_name)],
-        Statement::Drop { object_type: ObjectType::Table, names, .. } => names.iter().map(table_name).collect(),
+        Statement::Drop { object_type: ObjectType::Table, names, .. } => {
+            names.iter().map(table_name).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -234,8 +241,11 @@ fn split_qualified(text: &str) -> Vec<String> {
 /// Keyword scan for SQL built at run time (format! templates, pieces pushed onto a String) or that no
 /// dialect parses. `--` comments are skipped; a format hole where a name would be yields nothing.
 pub fn tables_in_fragment(fragment: &str) -> Vec<TableAccess> {
-    let without_comments: String =
-        fragment.lines().map(|line| line.split("--").next().unwrap_or_default()).collect::<Vec<_>>().join("\n");
+    let without_comments: String = fragment
+        .lines()
+        .map(|line| line.split("--").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
     let words: Vec<&str> = without_comments
         .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == ';')
         .filter(|w| !w.is_empty())
@@ -244,14 +254,19 @@ pub fn tables_in_fragment(fragment: &str) -> Vec<TableAccess> {
     let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
     for (i, word) in lower.iter().enumerate() {
         let mode = match word.as_str() {
-            "from" | "join" | "using" if !(word == "from" && i > 0 && lower[i - 1] == "delete") => AccessMode::Read,
+            "from" | "join" | "using" if !(word == "from" && i > 0 && lower[i - 1] == "delete") => {
+                AccessMode::Read
+            }
             "from" => AccessMode::Write,
             "into" | "update" | "truncate" | "table" => AccessMode::Write,
             _ => continue,
         };
         // Skip `TABLE IF NOT EXISTS`, `TRUNCATE TABLE`.
         let mut next = i + 1;
-        while lower.get(next).is_some_and(|w| ["if", "not", "exists", "table", "only"].contains(&w.as_str())) {
+        while lower
+            .get(next)
+            .is_some_and(|w| ["if", "not", "exists", "table", "only"].contains(&w.as_str()))
+        {
             next += 1;
         }
         let Some(candidate) = words.get(next) else { continue };
@@ -261,7 +276,8 @@ pub fn tables_in_fragment(fragment: &str) -> Vec<TableAccess> {
         let is_identifier = !bare.is_empty()
             && bare.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
             && bare.chars().all(|c| c.is_alphanumeric() || c == '_');
-        let keyword = ["select", "set", "values", "where", "lateral", "unnest", "null"].contains(&bare.to_ascii_lowercase().as_str());
+        let keyword = ["select", "set", "values", "where", "lateral", "unnest", "null"]
+            .contains(&bare.to_ascii_lowercase().as_str());
         if is_identifier && !keyword {
             res.insert(TableAccess { table: normalize(bare, quoted), mode });
         }
@@ -276,7 +292,9 @@ mod tests {
     fn render(tables: &[TableAccess]) -> String {
         tables
             .iter()
-            .map(|t| format!("{}:{}", t.table, if t.mode == AccessMode::Read { "read" } else { "write" }))
+            .map(|t| {
+                format!("{}:{}", t.table, if t.mode == AccessMode::Read { "read" } else { "write" })
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -289,28 +307,67 @@ mod tests {
 
     #[test]
     fn reads_and_writes() {
-        check("SELECT * FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.id = $1", "order_lines:read orders:read");
-        check("SELECT id FROM books WHERE author_id IN (SELECT id FROM authors WHERE name = ?)", "authors:read books:read");
-        check("SELECT 1 WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.token = $1)", "sessions:read");
+        check(
+            "SELECT * FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.id = $1",
+            "order_lines:read orders:read",
+        );
+        check(
+            "SELECT id FROM books WHERE author_id IN (SELECT id FROM authors WHERE name = ?)",
+            "authors:read books:read",
+        );
+        check(
+            "SELECT 1 WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.token = $1)",
+            "sessions:read",
+        );
         check("SELECT t.n FROM (SELECT count(*) AS n FROM reviews) t", "reviews:read");
-        check("WITH recent AS (SELECT * FROM orders WHERE placed > now()) SELECT * FROM recent JOIN customers c ON c.id = recent.customer_id", "customers:read orders:read");
+        check(
+            "WITH recent AS (SELECT * FROM orders WHERE placed > now()) SELECT * FROM recent JOIN customers c ON c.id = recent.customer_id",
+            "customers:read orders:read",
+        );
         check("INSERT INTO payments (id, amount) VALUES ($1, $2)", "payments:write");
-        check("INSERT INTO archive (id) SELECT id FROM orders WHERE closed", "archive:write orders:read");
-        check("INSERT INTO stock (book_id, qty) VALUES ($1, $2) ON CONFLICT (book_id) DO UPDATE SET qty = stock.qty + 1", "stock:write");
-        check("INSERT INTO stock (book_id, qty) VALUES (?, ?) ON DUPLICATE KEY UPDATE qty = qty + 1", "stock:write");
+        check(
+            "INSERT INTO archive (id) SELECT id FROM orders WHERE closed",
+            "archive:write orders:read",
+        );
+        check(
+            "INSERT INTO stock (book_id, qty) VALUES ($1, $2) ON CONFLICT (book_id) DO UPDATE SET qty = stock.qty + 1",
+            "stock:write",
+        );
+        check(
+            "INSERT INTO stock (book_id, qty) VALUES (?, ?) ON DUPLICATE KEY UPDATE qty = qty + 1",
+            "stock:write",
+        );
         check("REPLACE INTO settings (k, v) VALUES (?, ?)", "settings:write");
         check("INSERT OR REPLACE INTO settings (k, v) VALUES (?, ?)", "settings:write");
-        check("UPDATE stock_levels SET qty = qty - 1 WHERE book_id = $1 AND qty > (SELECT min_qty FROM rules)", "rules:read stock_levels:write");
-        check("UPDATE appointments SET billed = true FROM invoices WHERE invoices.appointment_id = appointments.id", "appointments:write invoices:read");
-        check("DELETE FROM sessions USING customers WHERE sessions.customer_id = customers.id", "customers:read sessions:write");
+        check(
+            "UPDATE stock_levels SET qty = qty - 1 WHERE book_id = $1 AND qty > (SELECT min_qty FROM rules)",
+            "rules:read stock_levels:write",
+        );
+        check(
+            "UPDATE appointments SET billed = true FROM invoices WHERE invoices.appointment_id = appointments.id",
+            "appointments:write invoices:read",
+        );
+        check(
+            "DELETE FROM sessions USING customers WHERE sessions.customer_id = customers.id",
+            "customers:read sessions:write",
+        );
         check("TRUNCATE TABLE cart_items", "cart_items:write");
-        check("CREATE TABLE IF NOT EXISTS warehouses (id SERIAL PRIMARY KEY, name TEXT NOT NULL)", "warehouses:write");
+        check(
+            "CREATE TABLE IF NOT EXISTS warehouses (id SERIAL PRIMARY KEY, name TEXT NOT NULL)",
+            "warehouses:write",
+        );
         check("ALTER TABLE books ADD COLUMN isbn TEXT", "books:write");
         check("CREATE INDEX idx_books_title ON books (title)", "books:write");
         check("DROP TABLE legacy_orders", "legacy_orders:write");
         check("INSERT INTO a (x) VALUES (1); SELECT * FROM b", "a:write b:read");
-        check("SELECT * FROM public.\"Orders\" JOIN shop.customers ON true", "Orders:read customers:read");
-        check("\n            SELECT b.id, b.title\n            FROM books b\n            WHERE b.id = $1\n        ", "books:read");
+        check(
+            "SELECT * FROM public.\"Orders\" JOIN shop.customers ON true",
+            "Orders:read customers:read",
+        );
+        check(
+            "\n            SELECT b.id, b.title\n            FROM books b\n            WHERE b.id = $1\n        ",
+            "books:read",
+        );
     }
 
     #[test]
@@ -346,16 +403,26 @@ mod tests {
     fn fragments_and_fallback() {
         assert_eq!(render(&tables_in_fragment("SELECT * FROM books ORDER BY {} {}")), "books:read");
         assert_eq!(render(&tables_in_fragment("SELECT * FROM {} WHERE id = $1")), "");
-        assert_eq!(render(&tables_in_fragment(" JOIN authors a ON a.id = b.author_id")), "authors:read");
+        assert_eq!(
+            render(&tables_in_fragment(" JOIN authors a ON a.id = b.author_id")),
+            "authors:read"
+        );
         assert_eq!(render(&tables_in_fragment("DELETE FROM carts WHERE id = {}")), "carts:write");
-        assert_eq!(render(&tables_in_fragment("-- every table below\nCREATE TABLE IF NOT EXISTS books (id INT)")), "books:write");
+        assert_eq!(
+            render(&tables_in_fragment(
+                "-- every table below\nCREATE TABLE IF NOT EXISTS books (id INT)"
+            )),
+            "books:write"
+        );
         let unparsable = tables_in_sql("SELECT FROM WHERE orders ((");
         assert!(!unparsable.parsed);
     }
 
     #[test]
     fn never_panics() {
-        for junk in ["((((((((", "\u{0}", "SELECT '", "'; DROP", ")))", "select * from", "INSERT INTO"] {
+        for junk in
+            ["((((((((", "\u{0}", "SELECT '", "'; DROP", ")))", "select * from", "INSERT INTO"]
+        {
             let _ = tables_in_sql(junk);
             let _ = looks_like_sql(junk);
         }
