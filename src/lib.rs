@@ -21,6 +21,7 @@ pub mod risks;
 pub mod plan;
 pub mod analysis;
 pub mod report;
+pub mod synthetic;
 
 #[cfg(test)]
 mod test_fixture;

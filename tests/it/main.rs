@@ -6,6 +6,7 @@
 mod bad_input;
 mod cli;
 mod samples;
+mod synthetic;
 mod tidy;
 
 use std::path::{Path, PathBuf};
