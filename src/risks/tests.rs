@@ -247,3 +247,51 @@ pub fn show() { std::fs::write("./data/last.json", b"{}"); let log = std::fs::Op
     "#]],
     );
 }
+
+#[test]
+fn a_clean_split_has_no_risk() {
+    // The near-miss of every rule at once: two services that own their tables and state, talk through one
+    // call, share only a utility type from a kernel module, read config from the environment, log to stdout
+    // and stop gracefully.
+    check(
+        r#"
+//- /Cargo.toml
+[package]
+name = "app"
+edition = "2021"
+//- /decompose.toml
+[[service]]
+name = "orders"
+modules = ["app::orders*"]
+[[service]]
+name = "billing"
+modules = ["app::billing*"]
+//- /src/main.rs
+mod util; mod orders; mod orders_repo; mod billing; mod billing_repo;
+#[tokio::main]
+async fn main() {
+    let url = std::env::var("DATABASE_URL").unwrap_or_default();
+    let listener = tokio::net::TcpListener::bind(std::env::var("ADDR").unwrap_or_default()).await;
+    axum::serve(listener, app()).with_graceful_shutdown(async { tokio::signal::ctrl_c().await; }).await;
+}
+//- /src/util.rs
+pub struct Money(pub i64);
+//- /src/orders.rs
+pub async fn place(pool: &Pool) { let m = crate::util::Money(1); crate::orders_repo::insert(pool).await; crate::billing::charge(m.0).await; }
+//- /src/orders_repo.rs
+pub async fn insert(pool: &Pool) {
+    let mut tx = pool.begin().await;
+    sqlx::query("INSERT INTO orders (id) VALUES ($1)").execute(&mut *tx).await;
+    sqlx::query("INSERT INTO order_lines (order_id) VALUES ($1)").execute(&mut *tx).await;
+    tx.commit().await;
+}
+//- /src/billing.rs
+pub async fn charge(amount: i64) { let m = crate::util::Money(amount); crate::billing_repo::record(m.0).await; }
+//- /src/billing_repo.rs
+pub async fn record(amount: i64) { sqlx::query("INSERT INTO invoices (amount) VALUES ($1)").execute(pool()).await; }
+"#,
+        expect![[r#"
+            score 0
+        "#]],
+    );
+}

@@ -412,3 +412,32 @@ pub fn place() {}
         (Some("api"), Some("core"))
     );
 }
+
+#[test]
+fn services_flag_steers_the_number_of_services() {
+    let repo = crate::repo_root();
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("o");
+    let count = |n: &str| {
+        let args = [
+            "analyze",
+            "sample-monoliths/bookstore",
+            "--services",
+            n,
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--format",
+            "json",
+            "-q",
+        ];
+        let out = run(&repo, &args);
+        assert_eq!(out.code, 0, "{out:?}");
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap())
+                .unwrap();
+        json["services"].as_array().unwrap().len()
+    };
+    let (few, many) = (count("3"), count("14"));
+    assert!(few <= 4, "--services 3 gave {few} services");
+    assert!(many >= 11, "--services 14 gave {many} services");
+}
