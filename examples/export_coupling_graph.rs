@@ -3,7 +3,8 @@
 //! Leiden reaches on it in its header, so that a reference implementation can be run on the very same graph
 //! (see scripts/leidenalg_compare.py and docs/benchmarks.md).
 //!
-//! `cargo run --release --example export_coupling_graph -- <repository> <out.tsv>`
+//! `cargo run --release --example export_coupling_graph -- <repository> <out.tsv>`; the repository may also be
+//! `synthetic:<features>:<modules per layer>` for a generated layered monolith (see `decompose::synthetic`).
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)] // A command-line tool.
 
@@ -18,7 +19,34 @@ fn main() -> anyhow::Result<()> {
     let (Some(input), Some(out)) = (args.next(), args.next()) else {
         anyhow::bail!("usage: export_coupling_graph <repository> <out.tsv>");
     };
-    let input = PathBuf::from(input);
+    // A generated monolith lives in a temporary folder for the duration of the run.
+    let _generated;
+    let input = match input.strip_prefix("synthetic:") {
+        Some(spec) => {
+            let numbers: Vec<usize> = spec.split(':').filter_map(|n| n.parse().ok()).collect();
+            let [features, modules_per_layer] = numbers[..] else {
+                anyhow::bail!("synthetic:<features>:<modules per layer>, got {spec}");
+            };
+            let params = decompose::synthetic::SynthParams {
+                features,
+                modules_per_layer,
+                ..decompose::synthetic::SynthParams::default()
+            };
+            let monolith = decompose::synthetic::generate(&params);
+            let dir = tempfile::tempdir()?;
+            for (path, text) in &monolith.files {
+                let full = dir.path().join(path);
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(full, text)?;
+            }
+            let path = dir.path().to_path_buf();
+            _generated = dir;
+            path
+        }
+        None => PathBuf::from(input),
+    };
     let config = Config {
         project: decompose::config::load_project(&input, None)?,
         input,
