@@ -201,3 +201,51 @@ pub fn warm() { CACHE.lock().push(1); std::fs::write("./data/cache.bin", b""); }
         "#]],
     );
 }
+
+#[test]
+fn query_files_and_sea_orm_entities() {
+    // Hits: `query_file!` loads SQL from a file next to the crate; `include_str!` from next to the source;
+    // sea-orm entity reads (`find_by_id`) and writes (`insert`, `ActiveModel`). Near-miss: a `query_file!`
+    // whose file does not exist names no table.
+    check(
+        r#"
+//- /Cargo.toml
+[package]
+name = "shop"
+edition = "2021"
+//- /queries/stock.sql
+UPDATE stock SET qty = qty - 1 WHERE book_id = $1
+//- /src/archive.sql
+INSERT INTO archive (id) SELECT id FROM orders WHERE closed
+//- /src/lib.rs
+pub mod entities;
+pub mod repo;
+pub async fn take(pool: &Pool) { sqlx::query_file!("queries/stock.sql", 1).execute(pool).await; }
+pub async fn gone(pool: &Pool) { sqlx::query_file!("queries/missing.sql").execute(pool).await; }
+pub async fn archive(pool: &Pool) { sqlx::query(include_str!("archive.sql")).execute(pool).await; }
+//- /src/entities.rs
+pub mod customer {
+    #[derive(Clone, Debug, DeriveEntityModel)]
+    #[sea_orm(table_name = "customers")]
+    pub struct Model { pub id: i32 }
+}
+//- /src/repo.rs
+use crate::entities::customer;
+pub async fn load(db: &Db) { customer::Entity::find_by_id(1).one(db).await; }
+pub async fn add(db: &Db) { customer::Entity::insert(customer::ActiveModel { ..Default::default() }).exec(db).await; }
+"#,
+        expect![[r#"
+            table archive
+            table customers
+            table orders
+            table stock
+            write archive by shop::archive at src/lib.rs:5 via include_str
+            read customers by shop::repo::load at src/repo.rs:2 via sea-orm
+            write customers by shop::repo::add at src/repo.rs:3 via sea-orm
+            read customers by shop::entities::customer::Model at src/entities.rs:4 via sea-orm entity
+            read orders by shop::archive at src/lib.rs:5 via include_str
+            write stock by shop::take at src/lib.rs:3 via query_file
+            env backing-client sqlx (database) at line 3
+        "#]],
+    );
+}
