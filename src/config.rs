@@ -16,6 +16,10 @@ pub enum Format {
     Json,
     /// `modules.dot` and `services.dot`: the module graph clustered by service, and the service graph.
     Dot,
+    /// `summary.md`: a Markdown summary sized for a pull-request comment.
+    Md,
+    /// `services.mmd`: the service graph as a Mermaid flowchart.
+    Mermaid,
     /// `decompose.sarif`: the risks as SARIF 2.1.0, for code-scanning tools.
     Sarif,
 }

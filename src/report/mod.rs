@@ -8,6 +8,8 @@ pub mod charts;
 pub mod dot;
 pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod mermaid;
 pub mod sarif;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +29,10 @@ pub fn write(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf
         match format {
             Format::Json => written.push(write_atomic(out, "report.json", &doc.to_json())?),
             Format::Html => written.push(write_atomic(out, "index.html", &html::render(&doc)?)?),
+            Format::Md => written.push(write_atomic(out, "summary.md", &markdown::render(&doc))?),
+            Format::Mermaid => {
+                written.push(write_atomic(out, "services.mmd", &mermaid::render(&doc))?)
+            }
             Format::Sarif => {
                 written.push(write_atomic(out, "decompose.sarif", &sarif::render(&doc))?)
             }

@@ -441,3 +441,53 @@ fn services_flag_steers_the_number_of_services() {
     assert!(few <= 4, "--services 3 gave {few} services");
     assert!(many >= 11, "--services 14 gave {many} services");
 }
+
+#[test]
+fn exports_carry_the_content() {
+    let repo = crate::repo_root();
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("o");
+    let args = [
+        "analyze",
+        "sample-monoliths/clinic",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--format",
+        "json,md,mermaid,dot",
+        "-q",
+    ];
+    let out = run(&repo, &args);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["schema_version"], 1);
+    let services: Vec<&serde_json::Value> = json["services"].as_array().unwrap().iter().collect();
+    let markdown = std::fs::read_to_string(out_dir.join("summary.md")).unwrap();
+    let mermaid = std::fs::read_to_string(out_dir.join("services.mmd")).unwrap();
+    assert!(mermaid.starts_with("flowchart LR"));
+    for service in &services {
+        let name = service["name"].as_str().unwrap();
+        assert!(markdown.contains(&format!("| {name} |")), "summary.md lacks {name}");
+        assert!(mermaid.contains(&format!("[\"{name}<br/>")), "services.mmd lacks {name}");
+    }
+    assert_eq!(
+        mermaid.lines().filter(|l| l.contains("-->") || l.contains("==>")).count(),
+        json["service_dependencies"].as_array().unwrap().len()
+    );
+    // DOT parses back into the same nodes and edges: one quoted node per module in the graph, one edge per
+    // module dependency.
+    let dot = std::fs::read_to_string(out_dir.join("modules.dot")).unwrap();
+    let edges =
+        dot.lines().filter(|l| l.trim_start().starts_with('"') && l.contains(" -> ")).count();
+    assert_eq!(edges, json["dependencies"].as_array().unwrap().len());
+    let nodes: std::collections::BTreeSet<&str> = dot
+        .lines()
+        .filter(|l| l.trim_start().starts_with('"') && !l.contains(" -> "))
+        .filter_map(|l| l.trim().split('"').nth(1))
+        .collect();
+    let in_services: usize = services.iter().map(|s| s["modules"].as_array().unwrap().len()).sum();
+    let kept_out =
+        json["modules"].as_array().unwrap().iter().filter(|m| m["service"].is_null()).count();
+    assert_eq!(nodes.len(), in_services + kept_out);
+}

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::disallowed_methods, clippy::print_stderr)]
 
 mod bad_input;
+mod browser;
 mod cli;
 mod samples;
 mod synthetic;
