@@ -4,7 +4,8 @@
 //! (see scripts/leidenalg_compare.py and docs/benchmarks.md).
 //!
 //! `cargo run --release --example export_coupling_graph -- <repository> <out.tsv>`; the repository may also be
-//! `synthetic:<features>:<modules per layer>` for a generated layered monolith (see `decompose::synthetic`).
+//! `synthetic:<features>:<modules per layer>` for a generated layered monolith (see `decompose::synthetic`),
+//! kept in `<dir>` when `--keep <dir>` follows (to analyse or benchmark it afterwards).
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)] // A command-line tool.
 
@@ -34,16 +35,20 @@ fn main() -> anyhow::Result<()> {
             };
             let monolith = decompose::synthetic::generate(&params);
             let dir = tempfile::tempdir()?;
+            let keep = match (args.next().as_deref(), args.next()) {
+                (Some("--keep"), Some(keep)) => Some(PathBuf::from(keep)),
+                _ => None,
+            };
+            let target = keep.unwrap_or_else(|| dir.path().to_path_buf());
             for (path, text) in &monolith.files {
-                let full = dir.path().join(path);
+                let full = target.join(path);
                 if let Some(parent) = full.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
                 std::fs::write(full, text)?;
             }
-            let path = dir.path().to_path_buf();
             _generated = dir;
-            path
+            target
         }
         None => PathBuf::from(input),
     };

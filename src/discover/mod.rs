@@ -6,6 +6,7 @@
 //! see [`Workspace`]: packages, their targets (crate roots) and file texts by [`FileId`].
 
 mod manifest;
+mod remote;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,6 +44,8 @@ pub struct Workspace {
     pub files_outside_packages: Vec<String>,
     /// `.sql` files below the root (path, text), sorted by path, for `query_file!` and `include_str!`.
     pub sql_files: Vec<SourceText>,
+    /// Web address prefix of the analysed files on GitHub/GitLab (`…/blob/<branch>/`), if known.
+    pub web_base: Option<String>,
 }
 
 impl Workspace {
@@ -208,6 +211,7 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
         file_package,
         files_outside_packages,
         sql_files,
+        web_base: remote::web_base(&root),
     };
     let packages = build_packages(&workspace, selected, &manifests, diagnostics);
     workspace.packages = packages;

@@ -21,9 +21,17 @@ struct IndexPage<'a> {
     errors: usize,
     warnings: usize,
     high_risks: usize,
+    top_risks: Vec<&'a super::json::RiskEntry>,
+    risk_kinds: Vec<&'a str>,
+    twelve_factor: Vec<TwelveFactorRow>,
     matrix: OwnershipMatrix,
     /// Inline SVG (already safe markup, produced by plotters).
     sweep_chart: String,
+    /// Inline SVG drawn by `service_map`.
+    service_map: String,
+    coupling_chart: String,
+    ownership_chart: String,
+    sizes_chart: String,
     state: Vec<&'a DataEntry>,
     transactions: Vec<&'a DataEntry>,
 }
@@ -107,8 +115,76 @@ fn ownership_matrix(doc: &Report) -> OwnershipMatrix {
     }
 }
 
+struct TwelveFactorRow {
+    service: String,
+    cells: Vec<TwelveFactorCell>,
+}
+
+struct TwelveFactorCell {
+    mark: &'static str,
+    class: &'static str,
+    title: String,
+}
+
+/// Per service, one cell per factor: a finding of the related risk kinds in its code is a ✘.
+fn twelve_factor(doc: &Report) -> Vec<TwelveFactorRow> {
+    let factors: [(&[&str], &str); 5] = [
+        (&["hardcoded-config"], "config"),
+        (&["local-state", "shared-global-state"], "state"),
+        (&["log-to-file"], "logs"),
+        (&["no-graceful-shutdown"], "shutdown"),
+        (&["hardcoded-config"], "backing"),
+    ];
+    doc.services
+        .iter()
+        .map(|service| {
+            let cells = factors
+                .iter()
+                .enumerate()
+                .map(|(index, (kinds, _))| {
+                    let findings: Vec<&super::json::RiskEntry> = doc
+                        .risks
+                        .iter()
+                        .filter(|r| kinds.contains(&r.kind) && r.services.contains(&service.id))
+                        .filter(|r| {
+                            index != 4
+                                || r.message.contains("://")
+                                || r.message.contains("connection")
+                        })
+                        .collect();
+                    let has_server = doc.environment.iter().any(|e| {
+                        e.kind == "server" && e.service.as_deref() == Some(service.id.as_str())
+                    });
+                    if index == 3 && !has_server && findings.is_empty() {
+                        return TwelveFactorCell {
+                            mark: "·",
+                            class: "na",
+                            title: "starts no server".to_owned(),
+                        };
+                    }
+                    match findings.first() {
+                        Some(first) => TwelveFactorCell {
+                            mark: "✘",
+                            class: "bad",
+                            title: first.message.clone(),
+                        },
+                        None => TwelveFactorCell {
+                            mark: "✔",
+                            class: "ok",
+                            title: "no finding".to_owned(),
+                        },
+                    }
+                })
+                .collect();
+            TwelveFactorRow { service: service.name.clone(), cells }
+        })
+        .collect()
+}
+
 struct ServiceView<'a> {
     entry: &'a ServiceEntry,
+    /// Items of this service that other services use.
+    interface: Vec<String>,
     /// The strongest couplings inside the service: why these modules belong together.
     cohesion: Vec<String>,
     /// The strongest couplings to other services: what a split must replace with an interface.
@@ -211,8 +287,17 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
                     )
                 })
                 .collect();
+            let mut interface: Vec<String> = doc
+                .service_dependencies
+                .iter()
+                .filter(|d| d.to == service.id)
+                .flat_map(|d| d.evidence.iter().map(|e| e.to.clone()))
+                .collect();
+            interface.sort();
+            interface.dedup();
             ServiceView {
                 entry: service,
+                interface,
                 cohesion,
                 ties,
                 modules: service
@@ -260,8 +345,20 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
         errors: doc.diagnostics.iter().filter(|d| d.severity == "error").count(),
         warnings: doc.diagnostics.iter().filter(|d| d.severity == "warning").count(),
         high_risks: doc.risks.iter().filter(|r| r.severity == "high").count(),
+        top_risks: doc.risks.iter().take(5).collect(),
+        risk_kinds: {
+            let mut kinds: Vec<&str> = doc.risks.iter().map(|r| r.kind).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            kinds
+        },
+        twelve_factor: twelve_factor(doc),
         matrix: ownership_matrix(doc),
         sweep_chart: super::charts::sweep(doc),
+        service_map: super::service_map::render(doc),
+        coupling_chart: super::charts::coupling_matrix(doc),
+        ownership_chart: super::charts::ownership_matrix(doc),
+        sizes_chart: super::charts::service_sizes(doc),
         state: doc.data.iter().filter(|d| d.kind == "state").collect(),
         transactions: doc.data.iter().filter(|d| d.kind == "transaction").collect(),
     };

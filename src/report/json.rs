@@ -13,8 +13,10 @@ use crate::analysis::Analysis;
 use crate::discover::TargetKind;
 
 pub const SCHEMA_VERSION: u32 = 1;
-/// Evidence listed per dependency at most; `evidence_total` gives the full count.
-const MAX_EVIDENCE_PER_DEPENDENCY: usize = 25;
+/// Evidence listed per module dependency and per service dependency at most; `evidence_total` gives the full
+/// count. Module edges are many (tens of thousands in a large code base), service edges few.
+const MAX_MODULE_EVIDENCE: usize = 5;
+const MAX_SERVICE_EVIDENCE: usize = 25;
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -57,6 +59,9 @@ pub struct Tool {
 pub struct Input {
     /// The analysed path as given on the command line.
     pub path: String,
+    /// Prefix of the files' web addresses (GitHub/GitLab, on the checked-out branch), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web: Option<String>,
     pub crates: Vec<CrateEntry>,
 }
 
@@ -401,10 +406,10 @@ impl Report {
             })
             .collect();
 
-        let evidence = |indices: &[u32]| -> Vec<EvidenceEntry> {
+        let evidence = |indices: &[u32], max: usize| -> Vec<EvidenceEntry> {
             indices
                 .iter()
-                .take(MAX_EVIDENCE_PER_DEPENDENCY)
+                .take(max)
                 .map(|&i| {
                     let r = &resolved.references[i as usize];
                     let from_item = r.from_item.map(|id| item_label(resolved, id));
@@ -441,7 +446,7 @@ impl Report {
                     weight: data.total(),
                     kinds: kinds(&data.counts),
                     evidence_total: data.evidence.len(),
-                    evidence: evidence(&data.evidence),
+                    evidence: evidence(&data.evidence, MAX_MODULE_EVIDENCE),
                 })
             })
             .collect();
@@ -456,7 +461,7 @@ impl Report {
                 weight: edge.total(),
                 kinds: kinds(&edge.counts),
                 evidence_total: edge.evidence.len(),
-                evidence: evidence(&edge.evidence),
+                evidence: evidence(&edge.evidence, MAX_SERVICE_EVIDENCE),
             })
             .collect();
         service_dependencies.sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.to.cmp(&b.to)));
@@ -545,7 +550,11 @@ impl Report {
         Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool { name: "decompose", version: env!("CARGO_PKG_VERSION") },
-            input: Input { path: workspace.display_root.clone(), crates },
+            input: Input {
+                path: workspace.display_root.clone(),
+                web: workspace.web_base.clone(),
+                crates,
+            },
             summary,
             modules,
             services,

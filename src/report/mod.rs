@@ -11,6 +11,7 @@ pub mod json;
 pub mod markdown;
 pub mod mermaid;
 pub mod sarif;
+pub mod service_map;
 
 use std::path::{Path, PathBuf};
 

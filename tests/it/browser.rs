@@ -86,7 +86,9 @@ fn reports_render_in_a_real_browser() {
                 "{sample}: section {section} missing"
             );
         }
-        assert!(html.contains("<svg"), "{sample}: no SVG chart in the rendered page");
+        // The service map and the plotters charts (sweep, coupling, sizes, ownership) are inline SVG.
+        assert!(html.contains("class=\"service-map\""), "{sample}: no service map");
+        assert!(html.matches("<svg").count() >= 5, "{sample}: SVG charts missing");
         let shot = shots.join(format!("{sample}.png"));
         let profile = tempfile::tempdir().unwrap();
         let screenshot = headless(
