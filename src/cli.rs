@@ -68,6 +68,10 @@ pub struct AnalyzeArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Also print how long each stage took (on stderr).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 impl AnalyzeArgs {

@@ -34,13 +34,30 @@ use crate::diagnostics::{Diagnostics, Severity};
 use crate::discover::Workspace;
 use crate::extract::FileSummary;
 
-/// Runs the whole analysis. Fails only when the run cannot go on (no such path, no Rust package); every
-/// problem with individual files becomes a diagnostic in the result.
+/// Runs the whole analysis. Fails only when the run cannot go on (no such path, no Rust package, a
+/// configuration that cannot hold); every problem with individual files becomes a diagnostic in the result.
 pub fn analyze(config: &Config) -> anyhow::Result<Analysis> {
+    analyze_timed(config).map(|(analysis, _)| analysis)
+}
+
+/// Wall-clock time of each stage, in pipeline order. Never written into a report (reports are deterministic).
+pub type StageTimings = Vec<(&'static str, std::time::Duration)>;
+
+/// [`analyze`], also returning how long each stage took.
+pub fn analyze_timed(config: &Config) -> anyhow::Result<(Analysis, StageTimings)> {
+    let mut timings: StageTimings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, timings: &mut StageTimings| {
+        timings.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     let mut diagnostics = Diagnostics::default();
     let workspace = discover::discover(config, &mut diagnostics)?;
+    lap("discover", &mut timings);
     let summaries = parse_and_extract(&workspace, &mut diagnostics);
+    lap("parse + extract", &mut timings);
     let resolved = resolve::resolve(&workspace, &summaries, &mut diagnostics);
+    lap("resolve", &mut timings);
     let data = data_access::analyze(
         &workspace,
         &summaries,
@@ -49,7 +66,9 @@ pub fn analyze(config: &Config) -> anyhow::Result<Analysis> {
         &mut diagnostics,
     );
     drop(summaries);
+    lap("data access", &mut timings);
     let graph = graph::build(&resolved, config.include_tests);
+    lap("graph", &mut timings);
     let constraints = cluster::constraints::resolve(&config.project, &resolved)
         .map_err(|err| config::ConfigError(format!("{err:#}")))?;
     let options = cluster::ClusterOptions {
@@ -87,7 +106,18 @@ pub fn analyze(config: &Config) -> anyhow::Result<Analysis> {
             cluster::fixed_split(&resolved, &graph, &data, &options, &groups, &names)
         }
     };
-    Ok(Analysis::new(workspace, resolved, data, graph, proposal, config.project.risks, diagnostics))
+    lap("cluster", &mut timings);
+    let analysis = Analysis::new(
+        workspace,
+        resolved,
+        data,
+        graph,
+        proposal,
+        config.project.risks,
+        diagnostics,
+    );
+    lap("metrics + risks + plan", &mut timings);
+    Ok((analysis, timings))
 }
 
 /// Parses and extracts every file in parallel; input order is kept, so the result is deterministic.

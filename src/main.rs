@@ -32,8 +32,24 @@ fn run(args: &decompose::cli::AnalyzeArgs, check: bool) -> ExitCode {
         // A second call (in tests) fails harmlessly: the pool already exists.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
     }
-    let result = decompose::analyze(&config).and_then(|analysis| {
+    let result = decompose::analyze_timed(&config).and_then(|(analysis, mut timings)| {
+        let clock = std::time::Instant::now();
         let written = decompose::report::write(&analysis, &config)?;
+        timings.push(("report", clock.elapsed()));
+        if args.verbose {
+            let lines: u64 =
+                analysis.resolved.modules.iter().map(|m| u64::from(m.code_lines)).sum();
+            for (stage, took) in &timings {
+                eprintln!("{stage:>24}: {:>8.1} ms", took.as_secs_f64() * 1000.0);
+            }
+            let total: f64 = timings.iter().map(|(_, t)| t.as_secs_f64()).sum();
+            eprintln!(
+                "{:>24}: {:>8.1} ms ({lines} lines, {:.0} lines/s)",
+                "total",
+                total * 1000.0,
+                lines as f64 / total.max(1e-9)
+            );
+        }
         Ok((analysis, written))
     });
     match result {

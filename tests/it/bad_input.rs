@@ -143,3 +143,67 @@ pub fn save() {}
         "{text}"
     );
 }
+
+#[test]
+fn pathological_trees_end_in_a_finished_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // 20 nested modules, each declaring the next in its own folder.
+    let mut fixture = String::from(
+        "//- /deep/Cargo.toml\n[package]\nname = \"deep\"\nedition = \"2021\"\n//- /deep/src/lib.rs\npub mod m0;\n",
+    );
+    let mut path = String::from("deep/src");
+    for level in 0..20 {
+        path.push_str(&format!("/m{level}"));
+        let file = format!("{path}.rs");
+        let next = if level == 19 {
+            String::from("pub fn bottom() {}\n")
+        } else {
+            format!("pub mod m{};\npub fn f() {{}}\n", level + 1)
+        };
+        fixture.push_str(&format!("//- /{file}\n{next}"));
+    }
+    // A `mod` that points outside the repository, and an empty crate.
+    fixture.push_str("//- /escape/Cargo.toml\n[package]\nname = \"escape\"\nedition = \"2021\"\n//- /escape/src/lib.rs\n#[path = \"../../../../etc/passwd.rs\"]\nmod outside;\npub fn f() {}\n");
+    fixture.push_str("//- /empty/Cargo.toml\n[package]\nname = \"empty\"\nedition = \"2021\"\n//- /empty/src/lib.rs\n");
+    // Build output that must not be read.
+    fixture.push_str("//- /deep/target/debug/build/junk.rs\nthis is not rust at all {{{\n");
+    write_fixture(dir.path(), &fixture);
+    // A symbolic link loop inside a crate.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("deep/src"), dir.path().join("deep/src/m0/loop"))
+        .unwrap();
+
+    let out = run(dir.path(), &["analyze", ".", "--out", "o", "--format", "json,html", "-q"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/report.json")).unwrap())
+            .unwrap();
+    let modules: Vec<&str> =
+        json["modules"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let deepest = (0..20).map(|l| format!("m{l}")).collect::<Vec<_>>().join("::");
+    assert!(modules.contains(&format!("deep::{deepest}").as_str()), "20 levels deep: {modules:?}");
+    assert!(modules.contains(&"empty"), "the empty crate is listed: {modules:?}");
+    let diagnostics = serde_json::to_string(&json["diagnostics"]).unwrap();
+    assert!(diagnostics.contains("points outside the repository"), "{diagnostics}");
+    #[cfg(unix)]
+    assert!(diagnostics.contains("symbolic link to a folder not followed"), "{diagnostics}");
+    assert!(!diagnostics.contains("junk.rs"), "target/ must not be read: {diagnostics}");
+    assert!(dir.path().join("o/index.html").is_file());
+}
+
+#[test]
+fn interrupted_writes_never_replace_a_good_report() {
+    // Reports are written to a temporary name and renamed: no temporary file is left behind, and an existing
+    // report is replaced whole.
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(
+        dir.path(),
+        "//- /app/Cargo.toml\n[package]\nname = \"app\"\n//- /app/src/lib.rs\npub fn f() {}\n",
+    );
+    for _ in 0..2 {
+        let out = run(dir.path(), &["analyze", "app", "--out", "o", "-q"]);
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+    let files = list_files(&dir.path().join("o"));
+    assert_eq!(files, [std::path::PathBuf::from("index.html"), "report.json".into()]);
+}
