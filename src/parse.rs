@@ -14,6 +14,9 @@ pub struct ParsedFile {
     pub tree: SourceFile,
     pub errors: Vec<(u32, String)>,
     pub line_index: LineIndex,
+    /// Code lines of the whole file, counted on the text (rebuilding the text from the tree would cost a
+    /// second walk over every token).
+    pub code_lines: u32,
 }
 
 pub fn parse(text: &str, edition: Edition) -> ParsedFile {
@@ -26,7 +29,7 @@ pub fn parse(text: &str, edition: Edition) -> ParsedFile {
         .collect();
     let tree = parse.tree();
     debug_assert_eq!(tree.syntax().text_range().len(), (text.len() as u32).into());
-    ParsedFile { tree, errors, line_index }
+    ParsedFile { tree, errors, line_index, code_lines: crate::source::count_code_lines(text) }
 }
 
 pub(crate) fn ra_edition(edition: Edition) -> RaEdition {

@@ -241,7 +241,7 @@ pub fn extract(parsed: &ParsedFile) -> FileSummary {
         path_attr: None,
         code_lines: 0,
     });
-    let file_lines = count_code_lines(&parsed.tree.syntax().text().to_string());
+    let file_lines = parsed.code_lines;
     cx.items(parsed.tree.items(), 0, false);
     // Each scope's lines exclude its inline children.
     let mut own: Vec<u32> = cx.res.scopes.iter().map(|s| s.code_lines).collect();
