@@ -463,16 +463,7 @@ impl Extractor<'_> {
             in_trait_impl: false,
             type_text: None,
         });
-        // The impl header (self type, trait, generics, where clauses) belongs to the impl item.
-        for child in node.children() {
-            if ast::AssocItemList::can_cast(child.kind()) {
-                continue;
-            }
-            references::collect(self, &child, scope, Some(impl_index), test_only);
-        }
-        if let Some(list) = imp.assoc_item_list() {
-            self.assoc_items(list, scope, test_only, &self_ty, Some(impl_index));
-        }
+        self.container(&node, imp.assoc_item_list(), scope, test_only, &self_ty, impl_index);
     }
 
     fn trait_block(&mut self, tr: &ast::Trait, scope: ScopeIdx, test_only: bool) {
@@ -490,14 +481,25 @@ impl Extractor<'_> {
             in_trait_impl: false,
             type_text: None,
         });
-        for child in node.children() {
-            if ast::AssocItemList::can_cast(child.kind()) {
-                continue;
-            }
-            references::collect(self, &child, scope, Some(trait_index), test_only);
+        self.container(&node, tr.assoc_item_list(), scope, test_only, &name, trait_index);
+    }
+
+    /// An `impl` or `trait` block: its header (self type, trait, generics, where clauses) belongs to the block's
+    /// item, each associated function becomes a method item of its own.
+    fn container(
+        &mut self,
+        node: &SyntaxNode,
+        list: Option<ast::AssocItemList>,
+        scope: ScopeIdx,
+        test_only: bool,
+        parent: &str,
+        index: u32,
+    ) {
+        for child in node.children().filter(|c| !ast::AssocItemList::can_cast(c.kind())) {
+            references::collect(self, &child, scope, Some(index), test_only);
         }
-        if let Some(list) = tr.assoc_item_list() {
-            self.assoc_items(list, scope, test_only, &name, Some(trait_index));
+        if let Some(list) = list {
+            self.assoc_items(list, scope, test_only, parent, Some(index));
         }
     }
 

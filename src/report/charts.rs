@@ -242,21 +242,7 @@ pub fn ownership_matrix(doc: &Report) -> String {
             tables
                 .iter()
                 .map(|table| {
-                    let mine = table
-                        .accessors
-                        .iter()
-                        .filter(|a| a.service.as_deref() == Some(service.id.as_str()));
-                    let (mut read, mut write) = (false, false);
-                    for accessor in mine {
-                        read |= accessor.mode == "read";
-                        write |= accessor.mode == "write";
-                    }
-                    let text = match (read, write) {
-                        (true, true) => "RW",
-                        (false, true) => "W",
-                        (true, false) => "R",
-                        (false, false) => "",
-                    };
+                    let text = table.access_mark(&service.id);
                     let owner = table.owner.as_deref() == Some(service.id.as_str());
                     Cell {
                         intensity: match (owner, text.is_empty()) {

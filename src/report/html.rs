@@ -74,21 +74,7 @@ fn ownership_matrix(doc: &Report) -> OwnershipMatrix {
             let cells = tables
                 .iter()
                 .map(|table| {
-                    let mine = table
-                        .accessors
-                        .iter()
-                        .filter(|a| a.service.as_deref() == Some(service.id.as_str()));
-                    let (mut read, mut write) = (false, false);
-                    for accessor in mine {
-                        read |= accessor.mode == "read";
-                        write |= accessor.mode == "write";
-                    }
-                    let text = match (read, write) {
-                        (true, true) => "RW",
-                        (false, true) => "W",
-                        (true, false) => "R",
-                        (false, false) => "",
-                    };
+                    let text = table.access_mark(&service.id);
                     let owner = table.owner.as_deref() == Some(service.id.as_str());
                     let class = match (owner, text.is_empty()) {
                         (true, _) => "owner",
@@ -230,63 +216,17 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
             inbound.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             let service_of =
                 |module: &str| modules_by_id.get(module).and_then(|m| m.service.as_deref());
-            let mut inside: Vec<&DependencyEntry> = doc
-                .dependencies
-                .iter()
-                .filter(|d| {
-                    service_of(&d.from) == Some(service.id.as_str())
-                        && service_of(&d.to) == Some(service.id.as_str())
-                })
-                .collect();
-            inside.sort_by(|a, b| {
-                b.weight
-                    .cmp(&a.weight)
-                    .then_with(|| a.from.cmp(&b.from))
-                    .then_with(|| a.to.cmp(&b.to))
-            });
-            let cohesion = inside
-                .iter()
-                .take(3)
-                .map(|d| {
-                    format!(
-                        "{} → {}: {} references ({})",
-                        short(&d.from),
-                        short(&d.to),
-                        d.weight,
-                        kinds_text(d)
-                    )
-                })
-                .collect();
-            let mut across: Vec<&DependencyEntry> = doc
-                .dependencies
-                .iter()
-                .filter(|d| {
-                    let (from, to) = (service_of(&d.from), service_of(&d.to));
-                    from.is_some()
-                        && to.is_some()
-                        && from != to
-                        && (from == Some(service.id.as_str()) || to == Some(service.id.as_str()))
-                })
-                .collect();
-            across.sort_by(|a, b| {
-                b.weight
-                    .cmp(&a.weight)
-                    .then_with(|| a.from.cmp(&b.from))
-                    .then_with(|| a.to.cmp(&b.to))
-            });
-            let ties = across
-                .iter()
-                .take(3)
-                .map(|d| {
-                    format!(
-                        "{} → {}: {} references ({})",
-                        short(&d.from),
-                        short(&d.to),
-                        d.weight,
-                        kinds_text(d)
-                    )
-                })
-                .collect();
+            let in_service = |module: &str| service_of(module) == Some(service.id.as_str());
+            let cohesion = strongest(
+                doc.dependencies.iter().filter(|d| in_service(&d.from) && in_service(&d.to)),
+            );
+            let ties = strongest(doc.dependencies.iter().filter(|d| {
+                let (from, to) = (service_of(&d.from), service_of(&d.to));
+                from.is_some()
+                    && to.is_some()
+                    && from != to
+                    && (in_service(&d.from) || in_service(&d.to))
+            }));
             let mut interface: Vec<String> = doc
                 .service_dependencies
                 .iter()
@@ -363,6 +303,26 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
         transactions: doc.data.iter().filter(|d| d.kind == "transaction").collect(),
     };
     Ok(page.render()?)
+}
+
+/// The three strongest module dependencies, as sentences (`a → b: 12 references (call 5, type 7)`).
+fn strongest<'a>(dependencies: impl Iterator<Item = &'a DependencyEntry>) -> Vec<String> {
+    let mut list: Vec<&DependencyEntry> = dependencies.collect();
+    list.sort_by(|a, b| {
+        b.weight.cmp(&a.weight).then_with(|| a.from.cmp(&b.from)).then_with(|| a.to.cmp(&b.to))
+    });
+    list.iter()
+        .take(3)
+        .map(|d| {
+            format!(
+                "{} → {}: {} references ({})",
+                short(&d.from),
+                short(&d.to),
+                d.weight,
+                kinds_text(d)
+            )
+        })
+        .collect()
 }
 
 /// A module id without its crate prefix, for compact sentences.

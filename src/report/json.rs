@@ -206,6 +206,23 @@ pub struct DataEntry {
     pub accessors: Vec<AccessorEntry>,
 }
 
+impl DataEntry {
+    /// How a service touches this data: `RW`, `W`, `R` or empty.
+    pub fn access_mark(&self, service: &str) -> &'static str {
+        let (mut read, mut write) = (false, false);
+        for accessor in self.accessors.iter().filter(|a| a.service.as_deref() == Some(service)) {
+            read |= accessor.mode == "read";
+            write |= accessor.mode == "write";
+        }
+        match (read, write) {
+            (true, true) => "RW",
+            (false, true) => "W",
+            (true, false) => "R",
+            (false, false) => "",
+        }
+    }
+}
+
 #[derive(Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
     pub file: String,
