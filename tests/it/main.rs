@@ -6,6 +6,7 @@
 mod bad_input;
 mod browser;
 mod cli;
+mod robustness;
 mod samples;
 mod synthetic;
 mod tidy;
