@@ -12,7 +12,6 @@
 
 use std::collections::BTreeSet;
 
-use crate::discover::Workspace;
 use crate::extract::{FileSummary, RefKind, StringLiteral};
 use crate::resolve::{ItemId, ModuleId, Resolved};
 use crate::source::FileId;
@@ -141,7 +140,6 @@ const SIGNAL_NAMES: &[&str] =
     &["ctrl_c", "with_graceful_shutdown", "graceful_shutdown", "ctrlc", "signal_hook"];
 
 pub(super) fn analyze(
-    workspace: &Workspace,
     summaries: &[FileSummary],
     resolved: &Resolved,
     include_tests: bool,
@@ -196,7 +194,6 @@ pub(super) fn analyze(
             }
         }
     }
-    let _ = workspace;
     // `env::var("X")` is one read: keep the variable's name, drop the call found at the same place.
     let named: BTreeSet<(FileId, u32)> = res
         .iter()

@@ -114,7 +114,7 @@ pub fn analyze(
 ) -> DataAccess {
     let mut cx = Builder { workspace, resolved, tables: BTreeMap::new(), accesses: Vec::new() };
     cx.sql(summaries, include_tests, diagnostics);
-    cx.diesel(summaries, include_tests);
+    cx.diesel(include_tests);
     cx.orm_attributes(summaries, include_tests);
     cx.sea_orm(include_tests);
     let (state, state_accesses) = state::analyze(resolved, include_tests);
@@ -145,7 +145,7 @@ pub fn analyze(
         .collect();
 
     let transactions = transactions(summaries, resolved, &accesses, include_tests);
-    let environment = environment::analyze(workspace, summaries, resolved, include_tests);
+    let environment = environment::analyze(summaries, resolved, include_tests);
     DataAccess { tables, state, accesses, transactions, environment }
 }
 
@@ -349,7 +349,7 @@ impl Builder<'_> {
     }
 
     /// Paths into the modules diesel's `table!` generates.
-    fn diesel(&mut self, summaries: &[FileSummary], include_tests: bool) {
+    fn diesel(&mut self, include_tests: bool) {
         let resolved = self.resolved;
         // Declarations: every generated table module (not its `dsl` child).
         for module in &resolved.modules {
@@ -360,7 +360,6 @@ impl Builder<'_> {
                 self.tables.entry(table.clone()).or_default().push((rel, module.line));
             }
         }
-        let _ = summaries;
         for data_ref in resolved.data_refs.iter().filter(|r| include_tests || !r.test_only) {
             let Some(table) = &resolved.module(data_ref.to).generated_table else { continue };
             // The schema module itself (joinable!, allow_tables_to_appear_in_same_query!) declares, not accesses.
