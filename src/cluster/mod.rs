@@ -239,12 +239,7 @@ pub fn coupling_graph(
     options: &ClusterOptions<'_>,
 ) -> CouplingGraph {
     let prepared = prepare(resolved, graph, data, options);
-    let mut pair_weight: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    for (&(a, b), &w) in &prepared.combined {
-        if prepared.all_nodes[a].is_ok() && prepared.all_nodes[b].is_ok() && a != b {
-            *pair_weight.entry((a.min(b), a.max(b))).or_default() += w;
-        }
-    }
+    let pair_weight = undirected(&prepared.combined, |n| prepared.all_nodes[n].is_ok());
     let mut index: BTreeMap<usize, usize> = BTreeMap::new();
     for &(a, b) in pair_weight.keys() {
         for node in [a, b] {
@@ -381,6 +376,20 @@ fn directed_edges(
     res
 }
 
+/// Undirected coupling between the nodes `keep` accepts: `(a, b)` with `a < b`, both directions summed.
+fn undirected(
+    directed: &BTreeMap<(usize, usize), f64>,
+    keep: impl Fn(usize) -> bool,
+) -> BTreeMap<(usize, usize), f64> {
+    let mut res = BTreeMap::new();
+    for (&(a, b), &w) in directed {
+        if a != b && w > 0.0 && keep(a) && keep(b) {
+            *res.entry((a.min(b), a.max(b))).or_default() += w;
+        }
+    }
+    res
+}
+
 /// A chosen decomposition of the modules still taking part.
 struct Clustering {
     /// Per module: its community, or `None` when it takes no part (kept out, or no edge to another member).
@@ -399,12 +408,7 @@ fn sweep_and_choose(
     fixed: &[Option<usize>],
     target_services: Option<usize>,
 ) -> Clustering {
-    let mut pair_weight: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    for (&(a, b), &w) in directed {
-        if assignment[a].is_ok() && assignment[b].is_ok() {
-            *pair_weight.entry((a.min(b), a.max(b))).or_default() += w;
-        }
-    }
+    let pair_weight = undirected(directed, |n| assignment[n].is_ok());
     let mut node_of = vec![usize::MAX; n_modules];
     let mut members: Vec<usize> = Vec::new();
     // Placed modules take part even without an edge: a pin is honoured exactly.
@@ -571,10 +575,8 @@ pub fn fixed_split(
         .map(|node| if node < n_modules { assignment[node].ok() } else { owners[node - n_modules] })
         .collect();
     let mut weighted = WeightedGraph::new(n_modules + n_data);
-    for (&(a, b), &w) in &combined {
-        if members[a].is_some() && members[b].is_some() && a != b && w > 0.0 {
-            weighted.add_edge(a, b, w);
-        }
+    for ((a, b), w) in undirected(&combined, |n| members[n].is_some()) {
+        weighted.add_edge(a, b, w);
     }
     let k = services.len();
     let membership: Vec<usize> =
