@@ -429,13 +429,8 @@ impl Report {
                 .take(max)
                 .map(|&i| {
                     let r = &resolved.references[i as usize];
-                    let from_item = r.from_item.map(|id| item_label(resolved, id));
-                    let to = match r.to_item {
-                        Some(item) => {
-                            format!("{}::{}", resolved.module(r.to).path, resolved.item(item).name)
-                        }
-                        None => resolved.module(r.to).path.clone(),
-                    };
+                    let from_item = r.from_item.map(|id| resolved.item_label(id));
+                    let to = resolved.target_path(r.to, r.to_item);
                     EvidenceEntry {
                         file: workspace.file(r.file).rel_path.clone(),
                         line: r.line,
@@ -527,7 +522,7 @@ impl Report {
                             .map(|&i| {
                                 format!(
                                     "{} (line {})",
-                                    item_label(resolved, i),
+                                    resolved.item_label(i),
                                     resolved.item(i).line
                                 )
                             })
@@ -625,7 +620,7 @@ impl Report {
                             format!(
                                 "{}::{}",
                                 module_path(resolved.item(i).module),
-                                item_label(resolved, i)
+                                resolved.item_label(i)
                             )
                         })
                         .collect(),
@@ -695,22 +690,6 @@ impl Report {
     }
 }
 
-/// `Type::method` for methods, the name for other items.
-pub(crate) fn item_label(
-    resolved: &crate::resolve::Resolved,
-    id: crate::resolve::ItemId,
-) -> String {
-    let item = resolved.item(id);
-    match (&item.kind, &item.parent) {
-        (crate::extract::ItemKind::Method, Some(parent)) => format!("{parent}::{}", item.name),
-        (crate::extract::ItemKind::Impl, Some(trait_name)) => {
-            format!("impl {trait_name} for {}", item.name)
-        }
-        (crate::extract::ItemKind::Impl, None) => format!("impl {}", item.name),
-        _ => item.name.clone(),
-    }
-}
-
 /// Tables, then shared state, then transactions; accessors sorted by module, file and line.
 fn data_entries(analysis: &Analysis) -> Vec<DataEntry> {
     use crate::data_access::{AccessMode, DataKind};
@@ -731,7 +710,7 @@ fn data_entries(analysis: &Analysis) -> Vec<DataEntry> {
                 },
                 file: workspace.file(a.file).rel_path.clone(),
                 line: a.line,
-                item: a.item.map(|i| item_label(resolved, i)),
+                item: a.item.map(|i| resolved.item_label(i)),
                 via: a.via.clone(),
                 dynamic: a.dynamic,
             })
@@ -787,14 +766,7 @@ fn data_entries(analysis: &Analysis) -> Vec<DataEntry> {
         });
     }
     for transaction in &data.transactions {
-        let function = match transaction.item {
-            Some(item) => format!(
-                "{}::{}",
-                resolved.module(transaction.module).path,
-                item_label(resolved, item)
-            ),
-            None => resolved.module(transaction.module).path.clone(),
-        };
+        let function = resolved.site_path(transaction.module, transaction.item);
         let tables: Vec<String> =
             transaction.tables.iter().map(|&t| data.tables[t].name.clone()).collect();
         let owner = service_id(proposal.service_of(transaction.module));
@@ -804,7 +776,7 @@ fn data_entries(analysis: &Analysis) -> Vec<DataEntry> {
             .flat_map(|&t| accessors(DataKind::Table, t))
             .filter(|a| {
                 a.module == resolved.module(transaction.module).path
-                    && a.item == transaction.item.map(|i| item_label(resolved, i))
+                    && a.item == transaction.item.map(|i| resolved.item_label(i))
             })
             .collect();
         let mut table_services: Vec<String> = transaction

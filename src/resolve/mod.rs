@@ -239,6 +239,33 @@ impl Resolved {
     pub fn item(&self, id: ItemId) -> &ItemInfo {
         &self.items[id.index()]
     }
+
+    /// `Type::method` for methods, `impl Trait for Type` for impl blocks, the name for other items.
+    pub fn item_label(&self, id: ItemId) -> String {
+        let item = self.item(id);
+        match (&item.kind, &item.parent) {
+            (ItemKind::Method, Some(parent)) => format!("{parent}::{}", item.name),
+            (ItemKind::Impl, Some(trait_name)) => format!("impl {trait_name} for {}", item.name),
+            (ItemKind::Impl, None) => format!("impl {}", item.name),
+            _ => item.name.clone(),
+        }
+    }
+
+    /// What a reference names: `module::Item`, or the module when no item of it is known.
+    pub fn target_path(&self, module: ModuleId, item: Option<ItemId>) -> String {
+        match item {
+            Some(item) => format!("{}::{}", self.module(module).path, self.item(item).name),
+            None => self.module(module).path.clone(),
+        }
+    }
+
+    /// Where code stands: `module::Type::method`, `module::function`, or the module itself.
+    pub fn site_path(&self, module: ModuleId, item: Option<ItemId>) -> String {
+        match item {
+            Some(item) => format!("{}::{}", self.module(module).path, self.item_label(item)),
+            None => self.module(module).path.clone(),
+        }
+    }
 }
 
 pub fn resolve(

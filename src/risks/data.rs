@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::data_access::{Access, AccessMode, DataKind};
-use crate::resolve::ItemId;
 
 use super::{Evidence, Risk, RiskInput, RiskKind, Severity};
 
@@ -15,7 +14,8 @@ pub(super) fn rules(input: &RiskInput<'_>, risks: &mut Vec<Risk>) {
 
 fn evidence(input: &RiskInput<'_>, access: &Access, what: &str) -> Evidence {
     let module = &input.resolved.module(access.module).path;
-    let item = access.item.map(|i| format!("::{}", item_name(input, i))).unwrap_or_default();
+    let item =
+        access.item.map(|i| format!("::{}", input.resolved.item_label(i))).unwrap_or_default();
     let mode = match access.mode {
         AccessMode::Read => "reads",
         AccessMode::Write => "writes",
@@ -24,16 +24,6 @@ fn evidence(input: &RiskInput<'_>, access: &Access, what: &str) -> Evidence {
         file: access.file,
         line: access.line,
         note: format!("{module}{item} {mode} {what} ({})", access.via),
-    }
-}
-
-fn item_name(input: &RiskInput<'_>, item: ItemId) -> String {
-    let item = input.resolved.item(item);
-    match &item.parent {
-        Some(parent) if item.kind == crate::extract::ItemKind::Method => {
-            format!("{parent}::{}", item.name)
-        }
-        _ => item.name.clone(),
     }
 }
 
@@ -123,14 +113,7 @@ fn cross_service_transactions(input: &RiskInput<'_>, risks: &mut Vec<Risk>) {
         if owners.len() < 2 {
             continue;
         }
-        let function = match transaction.item {
-            Some(item) => format!(
-                "{}::{}",
-                input.resolved.module(transaction.module).path,
-                item_name(input, item)
-            ),
-            None => input.resolved.module(transaction.module).path.clone(),
-        };
+        let function = input.resolved.site_path(transaction.module, transaction.item);
         let mut evidence = vec![Evidence {
             file: transaction.file,
             line: transaction.line,

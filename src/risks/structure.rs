@@ -38,14 +38,7 @@ fn edge_evidence(
         .filter(|r| !only_calls || is_call(r.kind))
         .take(take)
         .map(|r| {
-            let target = match r.to_item {
-                Some(item) => format!(
-                    "{}::{}",
-                    input.resolved.module(r.to).path,
-                    input.resolved.item(item).name
-                ),
-                None => input.resolved.module(r.to).path.clone(),
-            };
+            let target = input.resolved.target_path(r.to, r.to_item);
             Evidence {
                 file: r.file,
                 line: r.line,
