@@ -3,8 +3,15 @@
 //! Invariant: parsing never fails. ra_ap_syntax is lossless and error-tolerant, so a file with a syntax error
 //! still yields a tree with every item the parser could recover, plus a list of errors that the report shows
 //! with file:line. The tree is built for a single file, which is what lets every file be parsed in parallel.
+//!
+//! Why the parser is driven by hand (lexer → `ra_ap_parser` → `SyntaxTreeBuilder`) instead of through
+//! `SourceFile::parse`: that is the same three steps, but its `Parse::errors()` also runs rust-analyzer's
+//! *validation* pass, a second walk over the whole tree that looks for semantic mistakes rustc reports anyway
+//! (bad escapes in literals, misplaced `crate` in paths, ...). It cost about 30 % of parsing, and its findings
+//! say nothing about where services are. The errors kept here are exactly the lexer's and the parser's.
 
-use ra_ap_syntax::{AstNode, Edition as RaEdition, SourceFile};
+use ra_ap_parser::{LexedStr, StrStep, TopEntryPoint};
+use ra_ap_syntax::{AstNode, Edition as RaEdition, SourceFile, SyntaxTreeBuilder};
 
 use crate::discover::Edition;
 use crate::source::LineIndex;
@@ -20,14 +27,27 @@ pub struct ParsedFile {
 }
 
 pub fn parse(text: &str, edition: Edition) -> ParsedFile {
-    let parse = SourceFile::parse(text, ra_edition(edition));
+    let edition = ra_edition(edition);
+    let lexed = LexedStr::new(edition, text);
+    let output = TopEntryPoint::SourceFile.parse(&lexed.to_input(edition));
+    let mut builder = SyntaxTreeBuilder::default();
+    // (byte offset, message): parser errors in tree order, then lexer errors, as `SourceFile::parse` has them.
+    let mut raw_errors: Vec<(usize, String)> = Vec::new();
+    lexed.intersperse_trivia(&output, &mut |step| match step {
+        StrStep::Token { kind, text } => builder.token(kind, text),
+        StrStep::Enter { kind } => builder.start_node(kind),
+        StrStep::Exit => builder.finish_node(),
+        StrStep::Error { msg, pos } => raw_errors.push((pos, msg.to_owned())),
+    });
+    raw_errors.extend(lexed.errors().map(|(token, msg)| (lexed.text_start(token), msg.to_owned())));
     let line_index = LineIndex::new(text);
-    let errors = parse
-        .errors()
-        .iter()
-        .map(|err| (line_index.line(err.range().start().into()), err.to_string()))
+    let errors = raw_errors
+        .into_iter()
+        .map(|(offset, msg)| (line_index.line(u32::try_from(offset).unwrap_or(u32::MAX)), msg))
         .collect();
-    let tree = parse.tree();
+    let root = builder.finish().syntax_node();
+    // The builder's root is always a SOURCE_FILE node: the entry point wraps the whole input in one.
+    let tree = SourceFile::cast(root).unwrap_or_else(|| SourceFile::parse("", edition).tree());
     debug_assert_eq!(tree.syntax().text_range().len(), (text.len() as u32).into());
     ParsedFile { tree, errors, line_index, code_lines: crate::source::count_code_lines(text) }
 }
