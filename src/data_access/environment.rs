@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::extract::{FileSummary, RefKind, StringLiteral};
+use crate::extract::{FileSummary, Name, RefKind, StringLiteral};
 use crate::resolve::{ItemId, ModuleId, Resolved};
 use crate::source::FileId;
 
@@ -315,7 +315,7 @@ fn mask_password(url: &str) -> String {
     }
 }
 
-fn classify_reference(path: &[String], kind: RefKind) -> Option<(EnvFactKind, String)> {
+fn classify_reference(path: &[Name], kind: RefKind) -> Option<(EnvFactKind, String)> {
     let first = path.first()?.as_str();
     let last = path.last()?.as_str();
     let joined = path.join("::");
@@ -366,7 +366,7 @@ mod tests {
             from_item: None,
             line: 1,
             value: value.to_owned(),
-            arg_of: arg_of.map(str::to_owned),
+            arg_of: arg_of.map(Name::new),
             in_macro: None,
             test_only: false,
         };
@@ -407,8 +407,8 @@ mod tests {
                 from_item: None,
                 line: 1,
                 value: value.to_owned(),
-                arg_of: Some(name.to_owned()),
-                in_macro: Some(name.to_owned()),
+                arg_of: Some(Name::new(name)),
+                in_macro: Some(Name::new(name)),
                 test_only: false,
             };
             classify_literal(&literal)
@@ -427,7 +427,7 @@ mod tests {
     #[test]
     fn references() {
         let fact = |path: &[&str], kind| {
-            let path: Vec<String> = path.iter().map(|s| (*s).to_owned()).collect();
+            let path: Vec<Name> = path.iter().map(Name::new).collect();
             classify_reference(&path, kind).map(|(k, d)| format!("{} {d}", k.as_str()))
         };
         assert_eq!(

@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::discover::{Workspace, join_normalized, parent_dir};
-use crate::extract::{FileSummary, ItemKind, RefKind, StringLiteral};
+use crate::extract::{FileSummary, ItemKind, Name, RefKind, StringLiteral};
 use crate::resolve::{ItemId, ModuleId, Resolved};
 use crate::source::FileId;
 
@@ -234,15 +234,15 @@ impl Builder<'_> {
                     None | Some("concat") => {
                         literal.arg_of.clone().or_else(|| literal.in_macro.clone())
                     }
-                    Some(name) => Some(name.to_owned()),
+                    Some(name) => Some(Name::new(name)),
                 }
-                .unwrap_or_else(|| "sql".to_owned());
+                .unwrap_or_else(|| Name::new_static("sql"));
                 for &module in resolved.locator.modules(file, literal.scope) {
                     let item = literal
                         .from_item
                         .and_then(|l| resolved.locator.item(file, l, module, &resolved.items));
                     // SQL kept in a `const`/`static` is accessed where that constant is used.
-                    let users: Vec<(ModuleId, Option<ItemId>, FileId, u32, String)> = match item {
+                    let users: Vec<(ModuleId, Option<ItemId>, FileId, u32, Name)> = match item {
                         Some(id)
                             if matches!(
                                 resolved.item(id).kind,
@@ -478,7 +478,7 @@ impl Builder<'_> {
             if data_ref.from == data_ref.to {
                 continue;
             }
-            let last = data_ref.path.last().map(String::as_str).unwrap_or_default();
+            let last = data_ref.path.last().map(Name::as_str).unwrap_or_default();
             let method = data_ref.receiver_of.as_deref().unwrap_or_default();
             let writes = [
                 "insert",

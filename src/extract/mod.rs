@@ -13,10 +13,14 @@ mod references;
 mod tests;
 
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
-use ra_ap_syntax::{AstNode, SyntaxNode};
+use ra_ap_syntax::{AstNode, SmolStr, SyntaxNode};
 
 use crate::parse::ParsedFile;
 use crate::source::count_code_lines;
+
+/// An identifier as written. Names are short, and a million-line repository has millions of them (about two
+/// path segments per line): `SmolStr` keeps names of up to 23 bytes inline, with no allocation of their own.
+pub type Name = SmolStr;
 
 /// Index of a [`Scope`] in [`FileSummary::scopes`]; 0 is the file itself.
 pub type ScopeIdx = u32;
@@ -50,9 +54,9 @@ pub struct StringLiteral {
     /// The literal's value (escapes resolved; for `concat!`, the parts joined).
     pub value: String,
     /// Last segment of the function or method this literal is an argument of (`query`, `execute`, `var`).
-    pub arg_of: Option<String>,
+    pub arg_of: Option<Name>,
     /// The innermost macro around it (`format`, `query`, `concat`, `include_str`).
-    pub in_macro: Option<String>,
+    pub in_macro: Option<Name>,
     pub test_only: bool,
 }
 
@@ -168,7 +172,7 @@ pub enum ImportBinding {
 pub struct Import {
     pub scope: ScopeIdx,
     /// Segments as written, possibly starting with `crate`, `self`, `super` or `::`-less extern crate names.
-    pub path: Vec<String>,
+    pub path: Vec<Name>,
     pub binding: ImportBinding,
     pub is_pub: bool,
     pub line: u32,
@@ -215,7 +219,7 @@ impl RefKind {
 pub struct Reference {
     pub scope: ScopeIdx,
     /// Path segments as written (`crate`, `self`, `super`, `Self` kept); one segment for method calls.
-    pub path: Vec<String>,
+    pub path: Box<[Name]>,
     pub kind: RefKind,
     pub line: u32,
     /// The item whose body or signature holds the reference (index into `FileSummary::items`).
@@ -224,9 +228,9 @@ pub struct Reference {
     pub in_macro: bool,
     pub test_only: bool,
     /// Last segment of the function or method this path is an argument of (`insert_into`, `update`).
-    pub arg_of: Option<String>,
+    pub arg_of: Option<Name>,
     /// The method called directly on this path (`CACHE.lock()` → `lock`, `users::table.filter(..)` → `filter`).
-    pub receiver_of: Option<String>,
+    pub receiver_of: Option<Name>,
 }
 
 /// Extracts the summary of one parsed file.

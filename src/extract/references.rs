@@ -7,10 +7,12 @@
 //! found are recorded as `in_macro` references, weaker evidence because a macro may use its input in any way.
 
 use ra_ap_syntax::ast::{self, HasName, HasVisibility};
-use ra_ap_syntax::{AstNode, Edition, SourceFile, SyntaxKind, SyntaxNode, WalkEvent};
+use ra_ap_syntax::{AstNode, Edition, NodeOrToken, SourceFile, SyntaxKind, SyntaxNode};
+use rowan::GreenNodeData;
 
 use super::{
-    Extractor, FileSummary, Import, ImportBinding, RefKind, Reference, ScopeIdx, StringLiteral,
+    Extractor, FileSummary, Import, ImportBinding, Name, RefKind, Reference, ScopeIdx,
+    StringLiteral,
 };
 use crate::source::LineIndex;
 
@@ -37,7 +39,17 @@ pub(super) fn collect(
         from_item,
         test_only,
     };
-    collector.walk(node);
+    // The kinds above `node` (impl header, item list, source file) decide how its first paths are used.
+    let ancestors: Vec<Frame<'_>> = {
+        let mut kinds: Vec<Frame<'_>> = node
+            .ancestors()
+            .skip(1)
+            .map(|a| Frame { kind: a.kind(), green: None, child: 0 })
+            .collect();
+        kinds.reverse();
+        kinds
+    };
+    collector.walk(node.green(), node.text_range().start().into(), ancestors);
 }
 
 struct Collector<'a> {
@@ -47,74 +59,188 @@ struct Collector<'a> {
     line_offset: u32,
     in_macro: bool,
     /// The innermost macro whose arguments are being walked.
-    macro_name: Option<String>,
+    macro_name: Option<Name>,
     depth: u32,
     scope: ScopeIdx,
     from_item: Option<u32>,
     test_only: bool,
 }
 
+/// One node on the path from the walk's root to the node being visited.
+///
+/// Why the walk runs over the *green* tree (rowan's immutable, position-free nodes) and not over `SyntaxNode`s:
+/// every `SyntaxNode` the cursor API hands out is a fresh allocation with a reference count, and a file has
+/// about twelve nodes per line, of which the collector cares about one in seven (paths, method calls,
+/// literals, macro calls, `use`s). Walking green nodes costs no allocation; only the interesting nodes are
+/// turned into a small typed tree of their own ([`subtree`]) to read them with the `ast` API.
+struct Frame<'g> {
+    kind: SyntaxKind,
+    /// `None` for the ancestors above the walk's root, of which only the kind is known.
+    green: Option<&'g GreenNodeData>,
+    /// Index among the node's *node* children (tokens not counted) of the child being visited.
+    child: u32,
+}
+
+/// A typed view of one green node, as the root of a tree of its own: offsets inside it start at 0.
+fn subtree<N: AstNode>(green: &GreenNodeData) -> Option<N> {
+    N::cast(SyntaxNode::new_root(green.to_owned()))
+}
+
+fn kind_of(green: &GreenNodeData) -> SyntaxKind {
+    SyntaxKind::from(green.kind().0)
+}
+
+/// The node children of a green node, in order.
+fn child_nodes(green: &GreenNodeData) -> impl Iterator<Item = &GreenNodeData> {
+    green.children().filter_map(|child| child.into_node())
+}
+
+/// Index among the node children of the first one that is not an attribute: the callee of a `CALL_EXPR`,
+/// the receiver of a `METHOD_CALL_EXPR` (`#[attr] f(x)` puts the attribute first).
+fn first_expr_index(green: &GreenNodeData) -> Option<u32> {
+    child_nodes(green).position(|child| kind_of(child) != SyntaxKind::ATTR).map(|i| i as u32)
+}
+
+/// The first node child of `kind`, with its offset from the start of `green`.
+fn child_of_kind_at(green: &GreenNodeData, kind: SyntaxKind) -> Option<(&GreenNodeData, u32)> {
+    let mut offset = 0;
+    for child in green.children() {
+        if let NodeOrToken::Node(node) = child
+            && kind_of(node) == kind
+        {
+            return Some((node, offset));
+        }
+        offset += u32::from(child.text_len());
+    }
+    None
+}
+
+/// The first node child of `kind`.
+fn child_of_kind(green: &GreenNodeData, kind: SyntaxKind) -> Option<&GreenNodeData> {
+    child_nodes(green).find(|child| kind_of(child) == kind)
+}
+
+/// The text of the first token under `green` (a `NAME_REF`'s identifier), as `NameRef::text` reads it.
+fn first_token_text(green: &GreenNodeData) -> Option<&str> {
+    let mut node = green;
+    loop {
+        match node.children().next()? {
+            NodeOrToken::Token(token) => return Some(token.text()),
+            NodeOrToken::Node(child) => node = child,
+        }
+    }
+}
+
+/// The last segment's name of a `PATH` node (`a::b::c` → `c`), as `path.segment()?.name_ref()?` reads it.
+fn path_last_name(path: &GreenNodeData) -> Option<&str> {
+    let segment = child_of_kind(path, SyntaxKind::PATH_SEGMENT)?;
+    first_token_text(child_of_kind(segment, SyntaxKind::NAME_REF)?)
+}
+
+/// The method name of a `METHOD_CALL_EXPR` node.
+fn method_name(call: &GreenNodeData) -> Option<&str> {
+    first_token_text(child_of_kind(call, SyntaxKind::NAME_REF)?)
+}
+
 impl Collector<'_> {
-    fn line(&self, node: &SyntaxNode) -> u32 {
-        self.line_index.line(node.text_range().start().into()) + self.line_offset
+    fn line_at(&self, offset: u32) -> u32 {
+        self.line_index.line(offset) + self.line_offset
     }
 
-    fn walk(&mut self, node: &SyntaxNode) {
-        let mut preorder = node.preorder();
-        while let Some(event) = preorder.next() {
-            let WalkEvent::Enter(node) = event else {
-                continue;
-            };
-            match node.kind() {
-                // Attributes (`#[derive(..)]`) and visibilities (`pub(in path)`) name no dependency.
-                SyntaxKind::ATTR | SyntaxKind::VISIBILITY => preorder.skip_subtree(),
-                SyntaxKind::USE => {
-                    if let Some(use_item) = ast::Use::cast(node.clone()) {
-                        self.use_item(&use_item);
-                    }
-                    preorder.skip_subtree();
+    /// Visits every node under `root` in preorder, with an explicit stack (deeply nested input must not
+    /// overflow the call stack). `ancestors` are the frames above `root`.
+    fn walk<'g>(&mut self, root: &'g GreenNodeData, root_offset: u32, mut stack: Vec<Frame<'g>>) {
+        let base = stack.len();
+        // Children still to visit, per frame of the stack from `base` on: (iterator, offset of the next child).
+        let mut pending: Vec<(rowan::Children<'g>, u32)> = Vec::new();
+        let mut next = Some((root, root_offset));
+        loop {
+            if let Some((green, offset)) = next.take() {
+                let kind = kind_of(green);
+                let descend = self.enter(green, kind, offset, &stack);
+                if descend {
+                    stack.push(Frame { kind, green: Some(green), child: 0 });
+                    pending.push((green.children(), offset));
                 }
-                SyntaxKind::PATH => {
-                    if let Some(path) = ast::Path::cast(node) {
-                        self.path(&path);
-                    }
+            }
+            // Find the next node child of the innermost frame that has one left.
+            let Some((children, child_offset)) = pending.last_mut() else { break };
+            let mut found = None;
+            for child in children.by_ref() {
+                let at = *child_offset;
+                *child_offset += u32::from(child.text_len());
+                if let NodeOrToken::Node(node) = child {
+                    found = Some((node, at));
+                    break;
                 }
-                SyntaxKind::METHOD_CALL_EXPR => {
-                    let call = ast::MethodCallExpr::cast(node.clone());
-                    if let Some(name) = call.and_then(|c| c.name_ref()) {
-                        let line = self.line(name.syntax());
-                        let arg_of = self.arg_of(&node);
-                        self.push(
-                            vec![name.text().to_string()],
-                            RefKind::MethodCall,
-                            line,
-                            arg_of,
-                            None,
-                        );
-                    }
-                }
-                SyntaxKind::LITERAL => {
-                    if let Some(literal) = ast::Literal::cast(node) {
-                        self.literal(&literal);
+            }
+            match found {
+                Some(child) => {
+                    next = Some(child);
+                    // The frame's `child` counts the node children entered so far (minus one = this one).
+                    if let Some(frame) = stack.last_mut() {
+                        frame.child += 1;
                     }
                 }
-                SyntaxKind::MACRO_CALL => {
-                    if let Some(call) = ast::MacroCall::cast(node) {
-                        self.macro_body(&call);
+                None => {
+                    pending.pop();
+                    stack.pop();
+                    if stack.len() < base {
+                        break;
                     }
                 }
-                _ => {}
             }
         }
     }
 
+    /// Handles one node; returns whether to visit its children.
+    fn enter(
+        &mut self,
+        green: &GreenNodeData,
+        kind: SyntaxKind,
+        offset: u32,
+        ancestors: &[Frame<'_>],
+    ) -> bool {
+        match kind {
+            // Attributes (`#[derive(..)]`) and visibilities (`pub(in path)`) name no dependency.
+            SyntaxKind::ATTR | SyntaxKind::VISIBILITY => return false,
+            SyntaxKind::USE => {
+                if let Some(use_item) = subtree::<ast::Use>(green) {
+                    self.use_item(&use_item, offset);
+                }
+                return false;
+            }
+            SyntaxKind::PATH => self.path(green, offset, ancestors),
+            SyntaxKind::METHOD_CALL_EXPR => {
+                if let Some((name, name_offset)) = child_of_kind_at(green, SyntaxKind::NAME_REF) {
+                    let line = self.line_at(offset + name_offset);
+                    let arg_of = self.arg_of(ancestors);
+                    let text = first_token_text(name).unwrap_or_default();
+                    self.push(Box::new([Name::new(text)]), RefKind::MethodCall, line, arg_of, None);
+                }
+            }
+            SyntaxKind::LITERAL => {
+                if let Some(literal) = subtree::<ast::Literal>(green) {
+                    self.literal(&literal, offset, ancestors);
+                }
+            }
+            SyntaxKind::MACRO_CALL => {
+                if let Some(call) = subtree::<ast::MacroCall>(green) {
+                    self.macro_body(&call, offset, ancestors);
+                }
+            }
+            _ => {}
+        }
+        true
+    }
+
     fn push(
         &mut self,
-        path: Vec<String>,
+        path: Box<[Name]>,
         kind: RefKind,
         line: u32,
-        arg_of: Option<String>,
-        receiver_of: Option<String>,
+        arg_of: Option<Name>,
+        receiver_of: Option<Name>,
     ) {
         self.res.references.push(Reference {
             scope: self.scope,
@@ -129,23 +255,30 @@ impl Collector<'_> {
         });
     }
 
-    /// The function or method whose argument list holds `node` (the nearest one, within the same expression;
-    /// the macro's name for the arguments of a macro).
-    fn arg_of(&self, node: &SyntaxNode) -> Option<String> {
-        for ancestor in node.ancestors().skip(1) {
-            match ancestor.kind() {
+    /// The function or method whose argument list holds the node whose ancestors are `ancestors` (the
+    /// nearest one, within the same expression; the macro's name for the arguments of a macro).
+    fn arg_of(&self, ancestors: &[Frame<'_>]) -> Option<Name> {
+        for (depth, frame) in ancestors.iter().enumerate().rev() {
+            match frame.kind {
                 SyntaxKind::ARG_LIST => {
-                    let call = ancestor.parent()?;
-                    return match call.kind() {
+                    let call = ancestors.get(depth.checked_sub(1)?)?;
+                    let green = call.green?;
+                    return match call.kind {
                         SyntaxKind::CALL_EXPR => {
-                            let callee = ast::CallExpr::cast(call)?.expr()?;
-                            let ast::Expr::PathExpr(path) = callee else { return None };
-                            let name = path.path()?.segment()?.name_ref()?.text().to_string();
-                            if name == WRAPPER_FN { self.macro_name.clone() } else { Some(name) }
+                            // The callee is the call's first expression child (`CallExpr::expr`).
+                            let callee =
+                                child_nodes(green).nth(first_expr_index(green)? as usize)?;
+                            if kind_of(callee) != SyntaxKind::PATH_EXPR {
+                                return None;
+                            }
+                            let name = path_last_name(child_of_kind(callee, SyntaxKind::PATH)?)?;
+                            if name == WRAPPER_FN {
+                                self.macro_name.clone()
+                            } else {
+                                Some(Name::new(name))
+                            }
                         }
-                        SyntaxKind::METHOD_CALL_EXPR => {
-                            Some(ast::MethodCallExpr::cast(call)?.name_ref()?.text().to_string())
-                        }
+                        SyntaxKind::METHOD_CALL_EXPR => method_name(green).map(Name::new),
                         _ => None,
                     };
                 }
@@ -161,14 +294,14 @@ impl Collector<'_> {
     }
 
     /// Keeps string literals that may name data: SQL, URLs and connection strings, file paths, env var names.
-    fn literal(&mut self, literal: &ast::Literal) {
+    fn literal(&mut self, literal: &ast::Literal, offset: u32, ancestors: &[Frame<'_>]) {
         let ast::LiteralKind::String(string) = literal.kind() else { return };
         let Ok(value) = string.value() else { return };
-        let arg_of = self.arg_of(literal.syntax());
+        let arg_of = self.arg_of(ancestors);
         if !is_interesting_literal(&value, arg_of.as_deref()) {
             return;
         }
-        let line = self.line(literal.syntax());
+        let line = self.line_at(offset);
         self.res.literals.push(StringLiteral {
             scope: self.scope,
             from_item: self.from_item,
@@ -180,25 +313,28 @@ impl Collector<'_> {
         });
     }
 
-    fn path(&mut self, path: &ast::Path) {
-        let Some(parent) = path.syntax().parent() else {
+    fn path(&mut self, green: &GreenNodeData, offset: u32, ancestors: &[Frame<'_>]) {
+        let Some(parent) = ancestors.last() else {
             return;
         };
         // Only outermost paths: `a::b::c` is one reference, not three.
-        if parent.kind() == SyntaxKind::PATH {
+        if parent.kind == SyntaxKind::PATH {
             return;
         }
-        let kind = match parent.kind() {
-            SyntaxKind::PATH_TYPE => match parent.parent().map(|p| p.kind()) {
+        let grandparent = ancestors.len().checked_sub(2).and_then(|i| ancestors.get(i));
+        // Whether the path's parent is the grandparent's first expression (the callee of a call, the receiver
+        // of a method call): the grandparent's `child` counter is one past the index of the child being visited.
+        let parent_is_first_child = grandparent.is_some_and(|g| {
+            g.green.and_then(first_expr_index).is_some_and(|first| g.child == first + 1)
+        });
+        let kind = match parent.kind {
+            SyntaxKind::PATH_TYPE => match grandparent.map(|g| g.kind) {
                 Some(SyntaxKind::IMPL) => RefKind::Impl,
                 _ => RefKind::Type,
             },
             SyntaxKind::PATH_EXPR => {
-                let callee = parent
-                    .parent()
-                    .and_then(ast::CallExpr::cast)
-                    .and_then(|call| call.expr())
-                    .is_some_and(|callee| callee.syntax() == &parent);
+                let callee = grandparent.is_some_and(|g| g.kind == SyntaxKind::CALL_EXPR)
+                    && parent_is_first_child;
                 if callee { RefKind::Call } else { RefKind::Value }
             }
             SyntaxKind::RECORD_EXPR => RefKind::Construct,
@@ -209,7 +345,8 @@ impl Collector<'_> {
             SyntaxKind::ATTR | SyntaxKind::USE_TREE | SyntaxKind::VISIBILITY => return,
             _ => RefKind::Type,
         };
-        let Some(segments) = path_segments(path) else {
+        let Some(segments) = subtree::<ast::Path>(green).and_then(|path| path_segments(&path))
+        else {
             return;
         };
         // The macro wrapper's own name, and `self` as a value (the receiver), name no dependency.
@@ -218,20 +355,25 @@ impl Collector<'_> {
         {
             return;
         }
-        let line = self.line(path.syntax());
-        let arg_of = self.arg_of(path.syntax());
-        let receiver_of = (parent.kind() == SyntaxKind::PATH_EXPR)
-            .then(|| parent.parent().and_then(ast::MethodCallExpr::cast))
-            .flatten()
-            .filter(|call| call.receiver().is_some_and(|r| r.syntax() == &parent))
-            .and_then(|call| call.name_ref())
-            .map(|name| name.text().to_string());
-        self.push(segments, kind, line, arg_of, receiver_of);
+        let line = self.line_at(offset);
+        let arg_of = self.arg_of(ancestors);
+        let receiver_of = match grandparent {
+            Some(g)
+                if parent.kind == SyntaxKind::PATH_EXPR
+                    && g.kind == SyntaxKind::METHOD_CALL_EXPR
+                    && parent_is_first_child =>
+            {
+                g.green.and_then(method_name).map(Name::new)
+            }
+            _ => None,
+        };
+        // Boxed to its exact length: a reference is kept until data access, and there are millions.
+        self.push(segments.into_boxed_slice(), kind, line, arg_of, receiver_of);
     }
 
-    fn use_item(&mut self, use_item: &ast::Use) {
+    fn use_item(&mut self, use_item: &ast::Use, offset: u32) {
         let is_pub = use_item.visibility().is_some();
-        let line = self.line(use_item.syntax());
+        let line = self.line_at(offset);
         for (path, binding) in flatten_use(use_item) {
             self.res.imports.push(Import {
                 scope: self.scope,
@@ -244,8 +386,9 @@ impl Collector<'_> {
         }
     }
 
-    /// Re-parses a macro call's arguments and collects the paths in them.
-    fn macro_body(&mut self, call: &ast::MacroCall) {
+    /// Re-parses a macro call's arguments and collects the paths in them. `call` is a tree of its own, whose
+    /// offsets are relative to `offset`.
+    fn macro_body(&mut self, call: &ast::MacroCall, offset: u32, ancestors: &[Frame<'_>]) {
         if self.depth >= MAX_MACRO_DEPTH {
             return;
         }
@@ -259,10 +402,9 @@ impl Collector<'_> {
         if body.trim().is_empty() {
             return;
         }
-        let at_item_level = call
-            .syntax()
-            .parent()
-            .is_some_and(|p| matches!(p.kind(), SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST));
+        let at_item_level = ancestors
+            .last()
+            .is_some_and(|p| matches!(p.kind, SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST));
         // Item-level `name! { .. }` bodies usually hold items; everything else holds expressions.
         let wrapped = if open == '{' && at_item_level {
             body.to_owned()
@@ -272,14 +414,14 @@ impl Collector<'_> {
         let parse = SourceFile::parse(&wrapped, Edition::CURRENT);
         let tree = parse.tree();
         let line_index = LineIndex::new(&wrapped);
-        let body_line = self.line(tt.syntax());
+        let body_line = self.line_at(offset + u32::from(tt.syntax().text_range().start()));
         let macro_name = call
             .path()
             .and_then(|p| p.segment())
             .and_then(|s| s.name_ref())
-            .map(|n| n.text().to_string());
+            .map(|n| Name::new(n.text()));
         if macro_name.as_deref() == Some("concat") {
-            let arg_of = self.arg_of(call.syntax()).or_else(|| self.macro_name.clone());
+            let arg_of = self.arg_of(ancestors).or_else(|| self.macro_name.clone());
             self.concat(&tree, body_line, arg_of);
         }
         let mut nested = Collector {
@@ -293,13 +435,13 @@ impl Collector<'_> {
             from_item: self.from_item,
             test_only: self.test_only,
         };
-        nested.walk(tree.syntax());
+        nested.walk(tree.syntax().green(), 0, Vec::new());
     }
 }
 
 impl Collector<'_> {
     /// `concat!("SELECT a ", "FROM b")` is one string at compile time: keep it whole, as the `concat` literal.
-    fn concat(&mut self, tree: &SourceFile, line: u32, arg_of: Option<String>) {
+    fn concat(&mut self, tree: &SourceFile, line: u32, arg_of: Option<Name>) {
         let value: String = tree
             .syntax()
             .descendants()
@@ -318,7 +460,7 @@ impl Collector<'_> {
             line,
             value,
             arg_of,
-            in_macro: Some("concat".to_owned()),
+            in_macro: Some(Name::new_static("concat")),
             test_only: self.test_only,
         });
     }
@@ -363,7 +505,7 @@ fn is_interesting_literal(value: &str, arg_of: Option<&str>) -> bool {
 }
 
 /// Flattens a use tree: `use a::{b, c::d as e, f::*};` → `a::b`, `a::c::d as e`, `a::f::*`.
-pub(super) fn flatten_use(use_item: &ast::Use) -> Vec<(Vec<String>, ImportBinding)> {
+pub(super) fn flatten_use(use_item: &ast::Use) -> Vec<(Vec<Name>, ImportBinding)> {
     let mut res = Vec::new();
     if let Some(tree) = use_item.use_tree() {
         flatten_tree(&tree, &mut Vec::new(), &mut res);
@@ -373,8 +515,8 @@ pub(super) fn flatten_use(use_item: &ast::Use) -> Vec<(Vec<String>, ImportBindin
 
 fn flatten_tree(
     tree: &ast::UseTree,
-    prefix: &mut Vec<String>,
-    res: &mut Vec<(Vec<String>, ImportBinding)>,
+    prefix: &mut Vec<Name>,
+    res: &mut Vec<(Vec<Name>, ImportBinding)>,
 ) {
     let depth = prefix.len();
     if let Some(path) = tree.path() {
@@ -402,7 +544,7 @@ fn flatten_tree(
                 }
                 _ => ImportBinding::Underscore,
             },
-            None => ImportBinding::Name(path.last().cloned().unwrap_or_default()),
+            None => ImportBinding::Name(path.last().map(Name::to_string).unwrap_or_default()),
         };
         res.push((path, binding));
     }
@@ -411,15 +553,15 @@ fn flatten_tree(
 
 /// The segments of a path as written; `None` for qualified paths such as `<T as Trait>::f`, whose inner type
 /// and trait paths are collected on their own.
-pub(crate) fn path_segments(path: &ast::Path) -> Option<Vec<String>> {
+pub(crate) fn path_segments(path: &ast::Path) -> Option<Vec<Name>> {
     let mut res = Vec::new();
     for segment in path.segments() {
         let text = match segment.kind()? {
-            ast::PathSegmentKind::Name(name) => name.text().to_string(),
-            ast::PathSegmentKind::CrateKw => "crate".to_owned(),
-            ast::PathSegmentKind::SelfKw => "self".to_owned(),
-            ast::PathSegmentKind::SuperKw => "super".to_owned(),
-            ast::PathSegmentKind::SelfTypeKw => "Self".to_owned(),
+            ast::PathSegmentKind::Name(name) => Name::new(name.text()),
+            ast::PathSegmentKind::CrateKw => Name::new_static("crate"),
+            ast::PathSegmentKind::SelfKw => Name::new_static("self"),
+            ast::PathSegmentKind::SuperKw => Name::new_static("super"),
+            ast::PathSegmentKind::SelfTypeKw => Name::new_static("Self"),
             ast::PathSegmentKind::Type { .. } => return None,
         };
         res.push(text);

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostics;
 use crate::discover::Workspace;
-use crate::extract::{FileSummary, ItemKind, RefKind, ScopeIdx};
+use crate::extract::{FileSummary, ItemKind, Name, RefKind, ScopeIdx};
 use crate::source::FileId;
 
 /// Index of a module in [`Resolved::modules`].
@@ -153,11 +153,11 @@ pub struct DataRef {
     /// The module the path leads to (the generated table module, the entity's module, the static's module).
     pub to: ModuleId,
     pub to_item: Option<ItemId>,
-    pub path: Vec<String>,
+    pub path: Box<[Name]>,
     pub file: FileId,
     pub line: u32,
-    pub arg_of: Option<String>,
-    pub receiver_of: Option<String>,
+    pub arg_of: Option<Name>,
+    pub receiver_of: Option<Name>,
     pub test_only: bool,
 }
 
@@ -205,7 +205,7 @@ pub struct ResolutionStats {
 }
 
 impl ResolutionStats {
-    fn record_unresolved(&mut self, file: FileId, line: u32, path: &[String]) {
+    fn record_unresolved(&mut self, file: FileId, line: u32, path: &[Name]) {
         const MAX_EXAMPLES: usize = 5;
         self.unresolved += 1;
         if self.unresolved_examples.len() < MAX_EXAMPLES {

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::discover::{Edition, Workspace};
-use crate::extract::{FileSummary, ImportBinding, ItemKind, RefKind, ScopeIdx};
+use crate::extract::{FileSummary, ImportBinding, ItemKind, Name, RefKind, ScopeIdx};
 use crate::source::FileId;
 
 use super::{
@@ -210,7 +210,7 @@ enum Def {
 
 struct PendingImport {
     module: ModuleId,
-    path: Vec<String>,
+    path: Vec<Name>,
     binding: ImportBinding,
     file: FileId,
     line: u32,
@@ -271,7 +271,7 @@ impl Namespaces {
         modules: &[Module],
         items: &[ItemInfo],
         module: ModuleId,
-        path: &[String],
+        path: &[Name],
         self_type: Option<&str>,
         from_root_fallback: bool,
     ) -> Option<Def> {
@@ -691,7 +691,7 @@ fn resolves_fully(ns: &Namespaces, modules: &[Module], import: &PendingImport, d
         Def::Item(_) | Def::External(_) => true,
         Def::Module(m) => {
             // The path resolved fully only if its last segment names this module.
-            let last = import.path.last().map(String::as_str);
+            let last = import.path.last().map(Name::as_str);
             let module = &modules[m.index()];
             match last {
                 Some("self") | Some("crate") | Some("super") => true,
