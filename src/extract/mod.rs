@@ -13,7 +13,8 @@ mod references;
 mod tests;
 
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
-use ra_ap_syntax::{AstNode, SmolStr, SyntaxNode};
+use ra_ap_syntax::{AstNode, SmolStr, SyntaxKind, SyntaxNode};
+use rowan::SyntaxKind as RawKind;
 
 use crate::parse::ParsedFile;
 use crate::source::count_code_lines;
@@ -604,6 +605,18 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
 /// `#[cfg(test)]` (also inside `all(..)`/`any(..)`, but not `not(test)`): code that only exists in test builds.
 fn is_cfg_test(node: &impl HasAttrs) -> bool {
     node.attrs().any(|attr| {
+        // Cheap test first (most attributes are derives): `#[cfg(` needs an outer attribute (no `!`) whose
+        // meta starts with the identifier `cfg`.
+        let green = attr.syntax().green();
+        let outer = green.children().all(|child| child.kind() != RawKind(SyntaxKind::BANG as u16));
+        let starts_with_cfg = green
+            .children()
+            .find_map(|child| child.into_node())
+            .and_then(references::first_token)
+            .is_some_and(|token| token.text() == "cfg");
+        if !(outer && starts_with_cfg) {
+            return false;
+        }
         let text: String =
             attr.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
         let Some(inner) = text.strip_prefix("#[cfg(").and_then(|t| t.strip_suffix(")]")) else {

@@ -8,7 +8,7 @@
 
 use ra_ap_syntax::ast::{self, HasName, HasVisibility};
 use ra_ap_syntax::{AstNode, Edition, NodeOrToken, SourceFile, SyntaxKind, SyntaxNode};
-use rowan::GreenNodeData;
+use rowan::{GreenNodeData, GreenTokenData};
 
 use super::{
     Extractor, FileSummary, Import, ImportBinding, Name, RefKind, Reference, ScopeIdx,
@@ -122,19 +122,51 @@ fn child_of_kind(green: &GreenNodeData, kind: SyntaxKind) -> Option<&GreenNodeDa
 
 /// The text of the first token under `green` (a `NAME_REF`'s identifier), as `NameRef::text` reads it.
 fn first_token_text(green: &GreenNodeData) -> Option<&str> {
-    let mut node = green;
-    loop {
-        match node.children().next()? {
-            NodeOrToken::Token(token) => return Some(token.text()),
-            NodeOrToken::Node(child) => node = child,
-        }
-    }
+    first_token(green).map(GreenTokenData::text)
 }
 
 /// The last segment's name of a `PATH` node (`a::b::c` → `c`), as `path.segment()?.name_ref()?` reads it.
 fn path_last_name(path: &GreenNodeData) -> Option<&str> {
     let segment = child_of_kind(path, SyntaxKind::PATH_SEGMENT)?;
     first_token_text(child_of_kind(segment, SyntaxKind::NAME_REF)?)
+}
+
+/// [`path_segments`] read from a green `PATH` node: a path is its qualifier (a `PATH` child), `::` and
+/// its own `PATH_SEGMENT`, so the segments are collected from the innermost qualifier outwards.
+fn green_path_segments(path: &GreenNodeData) -> Option<Vec<Name>> {
+    let mut chain = vec![path];
+    while let Some(qualifier) = chain.last().and_then(|p| child_of_kind(p, SyntaxKind::PATH)) {
+        chain.push(qualifier);
+    }
+    let mut res = Vec::with_capacity(chain.len());
+    for path in chain.iter().rev() {
+        // As `Path::segments` does, a path without a segment ends the list.
+        let Some(segment) = child_of_kind(path, SyntaxKind::PATH_SEGMENT) else { break };
+        let Some(name_ref) = child_of_kind(segment, SyntaxKind::NAME_REF) else {
+            // `<T>::f` or `<T as Trait>::f`, or a segment the parser could not read.
+            return None;
+        };
+        let token = first_token(name_ref)?;
+        res.push(match SyntaxKind::from(token.kind().0) {
+            SyntaxKind::SELF_TYPE_KW => Name::new_static("Self"),
+            SyntaxKind::SELF_KW => Name::new_static("self"),
+            SyntaxKind::SUPER_KW => Name::new_static("super"),
+            SyntaxKind::CRATE_KW => Name::new_static("crate"),
+            _ => Name::new(token.text()),
+        });
+    }
+    (!res.is_empty()).then_some(res)
+}
+
+/// The first token under `green`.
+pub(super) fn first_token(green: &GreenNodeData) -> Option<&GreenTokenData> {
+    let mut node = green;
+    loop {
+        match node.children().next()? {
+            NodeOrToken::Token(token) => return Some(token),
+            NodeOrToken::Node(child) => node = child,
+        }
+    }
 }
 
 /// The method name of a `METHOD_CALL_EXPR` node.
@@ -345,8 +377,7 @@ impl Collector<'_> {
             SyntaxKind::ATTR | SyntaxKind::USE_TREE | SyntaxKind::VISIBILITY => return,
             _ => RefKind::Type,
         };
-        let Some(segments) = subtree::<ast::Path>(green).and_then(|path| path_segments(&path))
-        else {
+        let Some(segments) = green_path_segments(green) else {
             return;
         };
         // The macro wrapper's own name, and `self` as a value (the receiver), name no dependency.
