@@ -196,10 +196,33 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
         doc.services.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
     let total_lines: u32 = doc.services.iter().map(|s| s.lines).sum::<u32>().max(1);
     let max_lines = doc.services.iter().map(|s| s.lines).max().unwrap_or(1).max(1);
+    // Each module dependency sorted once into the services it concerns: inside one service (cohesion) or
+    // between two (ties, listed under both). Filtering all dependencies per service was quadratic.
+    let service_index: BTreeMap<&str, usize> =
+        doc.services.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let service_of = |module: &str| {
+        modules_by_id
+            .get(module)
+            .and_then(|m| m.service.as_deref())
+            .and_then(|s| service_index.get(s).copied())
+    };
+    let mut inside: Vec<Vec<&DependencyEntry>> = vec![Vec::new(); doc.services.len()];
+    let mut between: Vec<Vec<&DependencyEntry>> = vec![Vec::new(); doc.services.len()];
+    for dependency in &doc.dependencies {
+        match (service_of(&dependency.from), service_of(&dependency.to)) {
+            (Some(from), Some(to)) if from == to => inside[from].push(dependency),
+            (Some(from), Some(to)) => {
+                between[from].push(dependency);
+                between[to].push(dependency);
+            }
+            _ => {}
+        }
+    }
     let services = doc
         .services
         .iter()
-        .map(|service| {
+        .enumerate()
+        .map(|(index, service)| {
             let mut outbound: Vec<(&str, u32)> = doc
                 .service_dependencies
                 .iter()
@@ -214,19 +237,8 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
                 .map(|d| (names.get(d.from.as_str()).copied().unwrap_or(d.from.as_str()), d.weight))
                 .collect();
             inbound.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-            let service_of =
-                |module: &str| modules_by_id.get(module).and_then(|m| m.service.as_deref());
-            let in_service = |module: &str| service_of(module) == Some(service.id.as_str());
-            let cohesion = strongest(
-                doc.dependencies.iter().filter(|d| in_service(&d.from) && in_service(&d.to)),
-            );
-            let ties = strongest(doc.dependencies.iter().filter(|d| {
-                let (from, to) = (service_of(&d.from), service_of(&d.to));
-                from.is_some()
-                    && to.is_some()
-                    && from != to
-                    && (in_service(&d.from) || in_service(&d.to))
-            }));
+            let cohesion = strongest(inside[index].iter().copied());
+            let ties = strongest(between[index].iter().copied());
             let mut interface: Vec<String> = doc
                 .service_dependencies
                 .iter()
