@@ -16,34 +16,41 @@ pub mod service_map;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use rayon::prelude::*;
 
 use crate::analysis::Analysis;
 use crate::config::{Config, Format};
 
 /// Writes every requested format; returns the paths written.
+///
+/// The formats are rendered in parallel (each is a pure function of the report document), then written one
+/// after another in the order asked for, so the files and the returned list do not depend on scheduling.
 pub fn write(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf>> {
     let out = &config.out_dir;
     prepare_out_dir(out)?;
     let doc = json::Report::from_analysis(analysis);
+    let rendered: Vec<Vec<(&str, String)>> = config
+        .formats
+        .par_iter()
+        .map(|format| render(&doc, *format))
+        .collect::<anyhow::Result<_>>()?;
     let mut written = Vec::new();
-    for format in &config.formats {
-        match format {
-            Format::Json => written.push(write_atomic(out, "report.json", &doc.to_json())?),
-            Format::Html => written.push(write_atomic(out, "index.html", &html::render(&doc)?)?),
-            Format::Md => written.push(write_atomic(out, "summary.md", &markdown::render(&doc))?),
-            Format::Mermaid => {
-                written.push(write_atomic(out, "services.mmd", &mermaid::render(&doc))?)
-            }
-            Format::Sarif => {
-                written.push(write_atomic(out, "decompose.sarif", &sarif::render(&doc))?)
-            }
-            Format::Dot => {
-                written.push(write_atomic(out, "modules.dot", &dot::modules(&doc))?);
-                written.push(write_atomic(out, "services.dot", &dot::services(&doc))?);
-            }
-        }
+    for (name, contents) in rendered.iter().flatten() {
+        written.push(write_atomic(out, name, contents)?);
     }
     Ok(written)
+}
+
+/// The files of one format: (file name, contents).
+fn render(doc: &json::Report, format: Format) -> anyhow::Result<Vec<(&'static str, String)>> {
+    Ok(match format {
+        Format::Json => vec![("report.json", doc.to_json())],
+        Format::Html => vec![("index.html", html::render(doc)?)],
+        Format::Md => vec![("summary.md", markdown::render(doc))],
+        Format::Mermaid => vec![("services.mmd", mermaid::render(doc))],
+        Format::Sarif => vec![("decompose.sarif", sarif::render(doc))],
+        Format::Dot => vec![("modules.dot", dot::modules(doc)), ("services.dot", dot::services(doc))],
+    })
 }
 
 /// The output folder must be a folder (created if missing), never an existing file.
