@@ -28,6 +28,7 @@ pub mod metrics;
 mod naming;
 mod semantic;
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::config::Signals;
@@ -429,18 +430,22 @@ fn sweep_and_choose(
     }
 
     let member_groups: Vec<Option<usize>> = members.iter().map(|&m| fixed[m]).collect();
-    let mut runs: Vec<(f64, Vec<usize>, usize, f64)> = Vec::new();
-    for &resolution in &SWEEP {
-        let params = LeidenParams { seed: SEED, ..LeidenParams::with_resolution(resolution) };
-        let membership = if member_groups.iter().any(Option::is_some) {
-            leiden::leiden_constrained(&weighted, &params, &member_groups)
-        } else {
-            leiden::leiden(&weighted, &params)
-        };
-        let count = membership.iter().copied().max().map_or(0, |m| m + 1);
-        let quality = modularity(&weighted, &membership, 1.0);
-        runs.push((resolution, membership, count, quality));
-    }
+    // The runs are independent, each with its own fixed seed: run them in parallel, keep them in sweep order.
+    let constrained = member_groups.iter().any(Option::is_some);
+    let runs: Vec<(f64, Vec<usize>, usize, f64)> = SWEEP
+        .par_iter()
+        .map(|&resolution| {
+            let params = LeidenParams { seed: SEED, ..LeidenParams::with_resolution(resolution) };
+            let membership = if constrained {
+                leiden::leiden_constrained(&weighted, &params, &member_groups)
+            } else {
+                leiden::leiden(&weighted, &params)
+            };
+            let count = membership.iter().copied().max().map_or(0, |m| m + 1);
+            let quality = modularity(&weighted, &membership, 1.0);
+            (resolution, membership, count, quality)
+        })
+        .collect();
     let sweep = runs
         .iter()
         .map(|(resolution, _, services, modularity)| SweepPoint {
