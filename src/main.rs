@@ -3,7 +3,7 @@
 //! errors), 3 `check` found risks over the budgets.
 //!
 //! Talking to the terminal happens here only: progress bars on stderr while the run goes (when stderr is a
-//! terminal and not `--quiet`), then the summary on stdout.
+//! terminal and not `--quiet`), then the diagnostics grouped by category on stderr, then the summary on stdout.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use decompose::Progress;
 use decompose::cli::{Cli, Command};
+use decompose::diagnostics::Severity;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -78,6 +79,15 @@ fn run(args: &decompose::cli::AnalyzeArgs, check: bool) -> ExitCode {
             total * 1000.0,
             lines as f64 / total.max(1e-9)
         );
+    }
+    if !args.quiet {
+        // Counted by category rather than one line each: the report has them all. Infos (dynamic SQL,
+        // unresolved paths) are for the report, or for `-v`.
+        let shown = if args.verbose { Severity::Info } else { Severity::Warning };
+        let text = decompose::diagnostics::grouped_text(&analysis.diagnostics, shown);
+        if !text.is_empty() {
+            eprintln!("{text}");
+        }
     }
     if check {
         let (summary, passed) = decompose::check_summary(&analysis, &config);

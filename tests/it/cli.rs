@@ -126,6 +126,60 @@ fn progress_bars_on_a_terminal() {
     assert_eq!(on_terminal("--quiet"), "", "--quiet draws nothing, even on a terminal");
 }
 
+/// Problems with the analysed files are counted by category on stderr, with their first few; the report has
+/// every one.
+#[test]
+fn diagnostics_are_grouped_by_category_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut fixture = String::from(
+        "//- /app/Cargo.toml\n[package]\nname = \"app\"\nedition = \"2021\"\n//- /app/src/main.rs\nmod gone_a;\nmod gone_b;\n",
+    );
+    for file in 0..6 {
+        fixture.push_str(&format!("mod broken{file};\n"));
+    }
+    fixture.push_str("fn main() {}\n");
+    for file in 0..6 {
+        fixture.push_str(&format!(
+            "//- /app/src/broken{file}.rs\npub fn a( {{}}\npub fn b() {{ let = ; }}\npub fn ok() {{}}\n"
+        ));
+    }
+    write_fixture(dir.path(), &fixture);
+    let out = run(dir.path(), &["analyze", "app", "--out", "o", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/report.json")).unwrap())
+            .unwrap();
+    let syntax = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["category"] == "syntax")
+        .count();
+    assert!(syntax > 6, "several errors per file: {out:?}");
+    let headers: Vec<&str> = out.stderr.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        headers,
+        [
+            format!("error: {syntax} syntax errors in 6 files, all in the report; the first:")
+                .as_str(),
+            "warning: 2 missing-module warnings in 1 file:",
+        ],
+        "one line per category, counted: {out:?}"
+    );
+    let examples: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("    ")).collect();
+    assert_eq!(examples.len(), 3 + 2, "three syntax errors, both missing modules: {out:?}");
+    for (example, file) in examples.iter().zip(["broken0", "broken1", "broken2"]) {
+        assert!(example.starts_with(&format!("    src/{file}.rs:1: ")), "one per file: {out:?}");
+    }
+    assert!(
+        out.stdout
+            .contains(&format!("{syntax} error(s), 2 warning(s): see the report's diagnostics")),
+        "{out:?}"
+    );
+    let quiet = run(dir.path(), &["analyze", "app", "--out", "o", "--format", "json", "-q"]);
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""), "{quiet:?}");
+}
+
 #[test]
 fn report_json_keeps_the_schema_v1_contract() {
     let dir = tempfile::tempdir().unwrap();
