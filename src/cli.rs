@@ -65,11 +65,11 @@ pub struct AnalyzeArgs {
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
 
-    /// Print nothing but errors.
+    /// Print nothing but errors: no progress bars, no diagnostics, no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
-    /// Also print how long each stage took (on stderr).
+    /// Also print how long each stage took and the informational diagnostics (on stderr).
     #[arg(long, short = 'v')]
     pub verbose: bool,
 }

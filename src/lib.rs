@@ -45,19 +45,69 @@ pub type StageTimings = Vec<(&'static str, std::time::Duration)>;
 
 /// [`analyze`], also returning how long each stage took.
 pub fn analyze_timed(config: &Config) -> anyhow::Result<(Analysis, StageTimings)> {
-    let mut timings: StageTimings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str, timings: &mut StageTimings| {
-        timings.push((name, clock.elapsed()));
-        clock = std::time::Instant::now();
-    };
+    analyze_with(config, &NoProgress)
+}
+
+/// Watches a run as it goes, to show progress. The library only reports which stage runs and how far it got;
+/// whether and how to draw that (bars on a terminal, nothing in a pipe) is the binary's business, so the
+/// pipeline stays free of terminal concerns. Nothing it sees reaches a report.
+pub trait Progress: Sync {
+    /// A stage begins (the previous one, if any, has ended). `total` is its number of steps when known in
+    /// advance: the files, for the stages that go file by file.
+    fn stage(&self, name: &'static str, total: Option<u64>) {
+        let _ = (name, total);
+    }
+
+    /// One step of the current stage is done. Called from worker threads, in no particular order.
+    fn step(&self) {}
+}
+
+/// Shows nothing: what [`analyze`] and [`analyze_timed`] use.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Times the stages and tells the [`Progress`] observer which one runs: one call per stage boundary keeps
+/// the two in step.
+struct StageClock<'a> {
+    progress: &'a dyn Progress,
+    timings: StageTimings,
+    current: Option<(&'static str, std::time::Instant)>,
+}
+
+impl StageClock<'_> {
+    fn start(&mut self, name: &'static str, total: Option<usize>) {
+        self.stop();
+        self.progress.stage(name, total.map(|n| n as u64));
+        self.current = Some((name, std::time::Instant::now()));
+    }
+
+    fn stop(&mut self) {
+        if let Some((name, since)) = self.current.take() {
+            self.timings.push((name, since.elapsed()));
+        }
+    }
+
+    fn finish(mut self) -> StageTimings {
+        self.stop();
+        self.timings
+    }
+}
+
+/// [`analyze_timed`], telling `progress` which stage runs and how many files are parsed so far.
+pub fn analyze_with(
+    config: &Config,
+    progress: &dyn Progress,
+) -> anyhow::Result<(Analysis, StageTimings)> {
+    let mut clock = StageClock { progress, timings: Vec::new(), current: None };
     let mut diagnostics = Diagnostics::default();
+    clock.start("discover", None);
     let workspace = discover::discover(config, &mut diagnostics)?;
-    lap("discover", &mut timings);
-    let summaries = parse_and_extract(&workspace, &mut diagnostics);
-    lap("parse + extract", &mut timings);
+    clock.start("parse + extract", Some(workspace.files.len()));
+    let summaries = parse_and_extract_observed(&workspace, &mut diagnostics, progress);
+    clock.start("resolve", None);
     let resolved = resolve::resolve(&workspace, &summaries, &mut diagnostics);
-    lap("resolve", &mut timings);
+    clock.start("data access", None);
     let data = data_access::analyze(
         &workspace,
         &summaries,
@@ -66,9 +116,9 @@ pub fn analyze_timed(config: &Config) -> anyhow::Result<(Analysis, StageTimings)
         &mut diagnostics,
     );
     drop(summaries);
-    lap("data access", &mut timings);
+    clock.start("graph", None);
     let graph = graph::build(&resolved, config.include_tests);
-    lap("graph", &mut timings);
+    clock.start("cluster", None);
     let constraints = cluster::constraints::resolve(&config.project, &resolved)
         .map_err(|err| config::ConfigError(format!("{err:#}")))?;
     let options = cluster::ClusterOptions {
@@ -106,7 +156,7 @@ pub fn analyze_timed(config: &Config) -> anyhow::Result<(Analysis, StageTimings)
             cluster::fixed_split(&resolved, &graph, &data, &options, &groups, &names)
         }
     };
-    lap("cluster", &mut timings);
+    clock.start("metrics + risks + plan", None);
     let analysis = Analysis::new(
         workspace,
         resolved,
@@ -116,13 +166,21 @@ pub fn analyze_timed(config: &Config) -> anyhow::Result<(Analysis, StageTimings)
         config.project.risks,
         diagnostics,
     );
-    lap("metrics + risks + plan", &mut timings);
-    Ok((analysis, timings))
+    Ok((analysis, clock.finish()))
 }
 
 /// Parses and extracts every file in parallel; input order is kept, so the result is deterministic.
 /// Syntax errors are merged into `diagnostics` in file order.
 pub fn parse_and_extract(workspace: &Workspace, diagnostics: &mut Diagnostics) -> Vec<FileSummary> {
+    parse_and_extract_observed(workspace, diagnostics, &NoProgress)
+}
+
+/// [`parse_and_extract`], with one `progress` step per file.
+fn parse_and_extract_observed(
+    workspace: &Workspace,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+) -> Vec<FileSummary> {
     let summaries: Vec<FileSummary> = workspace
         .files
         .par_iter()
@@ -130,7 +188,9 @@ pub fn parse_and_extract(workspace: &Workspace, diagnostics: &mut Diagnostics) -
         .map(|(index, file)| {
             let edition = workspace.packages[workspace.file_package[index]].edition;
             let parsed = parse::parse(&file.text, edition);
-            extract::extract(&parsed)
+            let summary = extract::extract(&parsed);
+            progress.step();
+            summary
         })
         .collect();
     for (file, summary) in workspace.files.iter().zip(&summaries) {

@@ -77,6 +77,109 @@ fn formats_and_quiet() {
     );
 }
 
+/// Progress bars are for a person at a terminal: a pipe (tests, CI logs) and `--quiet` get none.
+#[test]
+fn no_progress_output_when_stderr_is_not_a_terminal_or_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), SHOP);
+    let out = run(dir.path(), &["analyze", "shop", "--out", "o"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stderr, "", "a clean run prints nothing on stderr in a pipe: {out:?}");
+    let out = run(dir.path(), &["analyze", "shop", "--out", "o", "-v"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("parse + extract:"), "-v prints the stage times: {out:?}");
+    for drawing in ['\r', '\u{1b}', '='] {
+        assert!(!out.stderr.contains(drawing), "no progress drawing in a pipe: {out:?}");
+    }
+    let out = run(dir.path(), &["analyze", "shop", "--out", "o", "-q"]);
+    assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (0, "", ""), "{out:?}");
+}
+
+/// On a terminal (util-linux `script` runs the binary under a pseudo-terminal) the stages show as bars, which
+/// are cleared before the summary; `--quiet` shows none.
+#[test]
+fn progress_bars_on_a_terminal() {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed, no pseudo-terminal to test with");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), SHOP);
+    let on_terminal = |extra: &str| {
+        let command = format!("'{}' analyze shop --out o {extra}", env!("CARGO_BIN_EXE_decompose"));
+        let output = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            // A terminal that can move its cursor: with `TERM=dumb` or none, indicatif draws nothing.
+            .env("TERM", "xterm")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let shown = on_terminal("");
+    for stage in ["discover", "parse + extract", "report"] {
+        assert!(shown.contains(stage), "no bar for {stage}: {shown:?}");
+    }
+    assert!(shown.contains("/3 files"), "parsing counts the files: {shown:?}");
+    assert!(shown.contains("proposed services"), "the summary follows: {shown:?}");
+    assert_eq!(on_terminal("--quiet"), "", "--quiet draws nothing, even on a terminal");
+}
+
+/// Problems with the analysed files are counted by category on stderr, with their first few; the report has
+/// every one.
+#[test]
+fn diagnostics_are_grouped_by_category_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut fixture = String::from(
+        "//- /app/Cargo.toml\n[package]\nname = \"app\"\nedition = \"2021\"\n//- /app/src/main.rs\nmod gone_a;\nmod gone_b;\n",
+    );
+    for file in 0..6 {
+        fixture.push_str(&format!("mod broken{file};\n"));
+    }
+    fixture.push_str("fn main() {}\n");
+    for file in 0..6 {
+        fixture.push_str(&format!(
+            "//- /app/src/broken{file}.rs\npub fn a( {{}}\npub fn b() {{ let = ; }}\npub fn ok() {{}}\n"
+        ));
+    }
+    write_fixture(dir.path(), &fixture);
+    let out = run(dir.path(), &["analyze", "app", "--out", "o", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/report.json")).unwrap())
+            .unwrap();
+    let syntax = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["category"] == "syntax")
+        .count();
+    assert!(syntax > 6, "several errors per file: {out:?}");
+    let headers: Vec<&str> = out.stderr.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        headers,
+        [
+            format!("error: {syntax} syntax errors in 6 files, all in the report; the first:")
+                .as_str(),
+            "warning: 2 missing-module warnings in 1 file:",
+        ],
+        "one line per category, counted: {out:?}"
+    );
+    let examples: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("    ")).collect();
+    assert_eq!(examples.len(), 3 + 2, "three syntax errors, both missing modules: {out:?}");
+    for (example, file) in examples.iter().zip(["broken0", "broken1", "broken2"]) {
+        assert!(example.starts_with(&format!("    src/{file}.rs:1: ")), "one per file: {out:?}");
+    }
+    assert!(
+        out.stdout
+            .contains(&format!("{syntax} error(s), 2 warning(s): see the report's diagnostics")),
+        "{out:?}"
+    );
+    let quiet = run(dir.path(), &["analyze", "app", "--out", "o", "--format", "json", "-q"]);
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""), "{quiet:?}");
+}
+
 #[test]
 fn report_json_keeps_the_schema_v1_contract() {
     let dir = tempfile::tempdir().unwrap();
