@@ -12,6 +12,8 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::extract::{FileSummary, Name, RefKind, StringLiteral};
 use crate::resolve::{ItemId, ModuleId, Resolved};
 use crate::source::FileId;
@@ -144,56 +146,15 @@ pub(super) fn analyze(
     resolved: &Resolved,
     include_tests: bool,
 ) -> Vec<EnvFact> {
-    let mut res: Vec<EnvFact> = Vec::new();
-    for (file_index, summary) in summaries.iter().enumerate() {
-        let file = FileId(file_index as u32);
-        let sites = |scope, local: Option<u32>| -> Vec<(ModuleId, Option<ItemId>)> {
-            resolved
-                .locator
-                .modules(file, scope)
-                .iter()
-                .map(|&m| {
-                    (m, local.and_then(|l| resolved.locator.item(file, l, m, &resolved.items)))
-                })
-                .filter(|(m, _)| resolved.module(*m).generated_table.is_none())
-                .collect()
-        };
-        for literal in summary.literals.iter().filter(|l| include_tests || !l.test_only) {
-            let Some((kind, detail)) = classify_literal(literal) else { continue };
-            for (module, item) in sites(literal.scope, literal.from_item) {
-                res.push(EnvFact {
-                    file,
-                    line: literal.line,
-                    kind,
-                    module,
-                    item,
-                    detail: detail.clone(),
-                });
-            }
-        }
-        let mut clients_seen: BTreeSet<(u32, String)> = BTreeSet::new();
-        for reference in summary.references.iter().filter(|r| include_tests || !r.test_only) {
-            let Some((kind, detail)) = classify_reference(&reference.path, reference.kind) else {
-                continue;
-            };
-            // One client fact per crate and scope is enough evidence; more would flood the report.
-            if kind == EnvFactKind::BackingClient
-                && !clients_seen.insert((reference.scope, crate_of(&detail).to_owned()))
-            {
-                continue;
-            }
-            for (module, item) in sites(reference.scope, reference.from_item) {
-                res.push(EnvFact {
-                    file,
-                    line: reference.line,
-                    kind,
-                    module,
-                    item,
-                    detail: detail.clone(),
-                });
-            }
-        }
-    }
+    // Files are independent: classified in parallel, facts concatenated in file order.
+    let per_file: Vec<Vec<EnvFact>> = summaries
+        .par_iter()
+        .enumerate()
+        .map(|(file_index, summary)| {
+            file_facts(FileId(file_index as u32), summary, resolved, include_tests)
+        })
+        .collect();
+    let mut res: Vec<EnvFact> = per_file.into_iter().flatten().collect();
     // `env::var("X")` is one read: keep the variable's name, drop the call found at the same place.
     let named: BTreeSet<(FileId, u32)> = res
         .iter()
@@ -207,6 +168,61 @@ pub(super) fn analyze(
     });
     res.sort();
     res.dedup();
+    res
+}
+
+/// The facts of one file.
+fn file_facts(
+    file: FileId,
+    summary: &FileSummary,
+    resolved: &Resolved,
+    include_tests: bool,
+) -> Vec<EnvFact> {
+    let mut res = Vec::new();
+    let sites = |scope, local: Option<u32>| -> Vec<(ModuleId, Option<ItemId>)> {
+        resolved
+            .locator
+            .modules(file, scope)
+            .iter()
+            .map(|&m| (m, local.and_then(|l| resolved.locator.item(file, l, m, &resolved.items))))
+            .filter(|(m, _)| resolved.module(*m).generated_table.is_none())
+            .collect()
+    };
+    for literal in summary.literals.iter().filter(|l| include_tests || !l.test_only) {
+        let Some((kind, detail)) = classify_literal(literal) else { continue };
+        for (module, item) in sites(literal.scope, literal.from_item) {
+            res.push(EnvFact {
+                file,
+                line: literal.line,
+                kind,
+                module,
+                item,
+                detail: detail.clone(),
+            });
+        }
+    }
+    let mut clients_seen: BTreeSet<(u32, String)> = BTreeSet::new();
+    for reference in summary.references.iter().filter(|r| include_tests || !r.test_only) {
+        let Some((kind, detail)) = classify_reference(&reference.path, reference.kind) else {
+            continue;
+        };
+        // One client fact per crate and scope is enough evidence; more would flood the report.
+        if kind == EnvFactKind::BackingClient
+            && !clients_seen.insert((reference.scope, crate_of(&detail).to_owned()))
+        {
+            continue;
+        }
+        for (module, item) in sites(reference.scope, reference.from_item) {
+            res.push(EnvFact {
+                file,
+                line: reference.line,
+                kind,
+                module,
+                item,
+                detail: detail.clone(),
+            });
+        }
+    }
     res
 }
 
@@ -318,23 +334,24 @@ fn mask_password(url: &str) -> String {
 fn classify_reference(path: &[Name], kind: RefKind) -> Option<(EnvFactKind, String)> {
     let first = path.first()?.as_str();
     let last = path.last()?.as_str();
-    let joined = path.join("::");
+    // Called for every reference (millions): the joined path is built only for a fact.
+    let joined = || path.join("::");
     let has = |segment: &str| path.iter().any(|s| s == segment);
     if kind == RefKind::Call && (has("env") && matches!(last, "var" | "var_os" | "vars")) {
-        return Some((EnvFactKind::EnvRead, joined));
+        return Some((EnvFactKind::EnvRead, joined()));
     }
     if kind == RefKind::Call && matches!(first, "dotenv" | "dotenvy" | "envy") {
-        return Some((EnvFactKind::EnvRead, joined));
+        return Some((EnvFactKind::EnvRead, joined()));
     }
     if SIGNAL_NAMES.iter().any(|s| has(s))
         || (has("signal") && matches!(first, "tokio" | "signal" | "async_std"))
     {
-        return Some((EnvFactKind::SignalHandling, joined));
+        return Some((EnvFactKind::SignalHandling, joined()));
     }
     if kind == RefKind::MethodCall
         && matches!(first, "with_graceful_shutdown" | "shutdown_timeout" | "graceful_shutdown")
     {
-        return Some((EnvFactKind::SignalHandling, joined));
+        return Some((EnvFactKind::SignalHandling, joined()));
     }
     if FILE_LOGGERS.contains(&first) {
         return Some((EnvFactKind::LogFile, format!("{first} (file logger)")));
@@ -346,7 +363,7 @@ fn classify_reference(path: &[Name], kind: RefKind) -> Option<(EnvFactKind, Stri
         || (first == "warp" && last == "serve")
         || (has("TcpListener") && last == "bind");
     if server && kind == RefKind::Call {
-        return Some((EnvFactKind::Server, joined));
+        return Some((EnvFactKind::Server, joined()));
     }
     if path.len() > 1
         && let Some((name, what)) = CLIENT_CRATES.iter().find(|(name, _)| *name == first)

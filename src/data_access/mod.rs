@@ -28,10 +28,12 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::discover::{Workspace, join_normalized, parent_dir};
 use crate::extract::{FileSummary, ItemKind, Name, RefKind, StringLiteral};
-use crate::resolve::{ItemId, ModuleId, Resolved};
+use crate::resolve::{DataRef, ItemId, ModuleId, Resolved};
 use crate::source::FileId;
 
 pub use environment::{EnvFact, EnvFactKind};
@@ -149,6 +151,9 @@ pub fn analyze(
     DataAccess { tables, state, accesses, transactions, environment }
 }
 
+/// A literal's SQL text, whether it is built at run time, and the tables it names.
+type ParsedSql = (String, bool, Vec<sql::TableAccess>);
+
 struct Builder<'a> {
     workspace: &'a Workspace,
     resolved: &'a Resolved,
@@ -202,17 +207,44 @@ impl Builder<'_> {
         diagnostics: &mut Diagnostics,
     ) {
         let resolved = self.resolved;
-        for (file_index, summary) in summaries.iter().enumerate() {
+        // Parsing SQL is the costly part and depends on nothing but the text: done for every literal in
+        // parallel first, in file and literal order.
+        let this = &*self;
+        let parsed: Vec<Vec<Option<ParsedSql>>> = summaries
+            .par_iter()
+            .enumerate()
+            .map(|(file_index, summary)| {
+                let file = FileId(file_index as u32);
+                summary
+                    .literals
+                    .iter()
+                    .map(|literal| {
+                        if !include_tests && literal.test_only {
+                            return None;
+                        }
+                        let (text, dynamic) = this.sql_text(file, literal)?;
+                        let found = if dynamic {
+                            let template = fill_format_holes(&text);
+                            let parsed = sql::tables_in_sql(&template);
+                            if parsed.parsed {
+                                parsed.tables
+                            } else {
+                                sql::tables_in_fragment(&text)
+                            }
+                        } else {
+                            sql::tables_in_sql(&text).tables
+                        };
+                        Some((text, dynamic, found))
+                    })
+                    .collect()
+            })
+            .collect();
+        // Data references by the item they name, for SQL kept in a `const`/`static` (built when first needed).
+        let mut refs_to_item: Option<BTreeMap<ItemId, Vec<&DataRef>>> = None;
+        for (file_index, (summary, parsed)) in summaries.iter().zip(parsed).enumerate() {
             let file = FileId(file_index as u32);
-            for literal in summary.literals.iter().filter(|l| include_tests || !l.test_only) {
-                let Some((text, dynamic)) = self.sql_text(file, literal) else { continue };
-                let found = if dynamic {
-                    let template = fill_format_holes(&text);
-                    let parsed = sql::tables_in_sql(&template);
-                    if parsed.parsed { parsed.tables } else { sql::tables_in_fragment(&text) }
-                } else {
-                    sql::tables_in_sql(&text).tables
-                };
+            for (literal, parsed) in summary.literals.iter().zip(parsed) {
+                let Some((text, dynamic, found)) = parsed else { continue };
                 if found.is_empty() && !dynamic {
                     continue;
                 }
@@ -249,12 +281,20 @@ impl Builder<'_> {
                                 ItemKind::Const | ItemKind::Static
                             ) =>
                         {
-                            resolved
-                                .data_refs
+                            let index = refs_to_item.get_or_insert_with(|| {
+                                let mut index: BTreeMap<ItemId, Vec<&DataRef>> = BTreeMap::new();
+                                for r in &resolved.data_refs {
+                                    if let Some(to) = r.to_item {
+                                        index.entry(to).or_default().push(r);
+                                    }
+                                }
+                                index
+                            });
+                            index
+                                .get(&id)
+                                .map_or(&[][..], Vec::as_slice)
                                 .iter()
-                                .filter(|r| {
-                                    r.to_item == Some(id) && (include_tests || !r.test_only)
-                                })
+                                .filter(|r| include_tests || !r.test_only)
                                 .map(|r| {
                                     (
                                         r.from,

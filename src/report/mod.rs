@@ -49,7 +49,9 @@ fn render(doc: &json::Report, format: Format) -> anyhow::Result<Vec<(&'static st
         Format::Md => vec![("summary.md", markdown::render(doc))],
         Format::Mermaid => vec![("services.mmd", mermaid::render(doc))],
         Format::Sarif => vec![("decompose.sarif", sarif::render(doc))],
-        Format::Dot => vec![("modules.dot", dot::modules(doc)), ("services.dot", dot::services(doc))],
+        Format::Dot => {
+            vec![("modules.dot", dot::modules(doc)), ("services.dot", dot::services(doc))]
+        }
     })
 }
 
