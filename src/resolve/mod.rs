@@ -164,7 +164,7 @@ pub struct DataRef {
 /// Where a file's scopes and items landed: a file included by several crates has one module per crate.
 #[derive(Debug, Default)]
 pub struct Locator {
-    pub(crate) scope_module: std::collections::HashMap<(FileId, ScopeIdx), Vec<ModuleId>>,
+    pub(crate) scope_module: rustc_hash::FxHashMap<(FileId, ScopeIdx), Vec<ModuleId>>,
     pub(crate) item_ids: Vec<Vec<Vec<ItemId>>>,
 }
 
@@ -204,9 +204,20 @@ pub struct ResolutionStats {
     pub unresolved_examples: Vec<(FileId, u32, String)>,
 }
 
+/// Unresolved paths kept as examples for the report.
+const MAX_EXAMPLES: usize = 5;
+
 impl ResolutionStats {
+    /// Adds the counts of a later part of the same run (its examples come after this one's).
+    fn absorb(&mut self, later: ResolutionStats) {
+        self.internal += later.internal;
+        self.external += later.external;
+        self.unresolved += later.unresolved;
+        let room = MAX_EXAMPLES.saturating_sub(self.unresolved_examples.len());
+        self.unresolved_examples.extend(later.unresolved_examples.into_iter().take(room));
+    }
+
     fn record_unresolved(&mut self, file: FileId, line: u32, path: &[Name]) {
-        const MAX_EXAMPLES: usize = 5;
         self.unresolved += 1;
         if self.unresolved_examples.len() < MAX_EXAMPLES {
             self.unresolved_examples.push((file, line, path.join("::")));

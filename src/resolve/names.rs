@@ -6,7 +6,11 @@
 //! is written in. Visibility is not checked: code that compiles only names what it may, and checking it would
 //! only hide real coupling.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use rayon::prelude::*;
 
 use crate::discover::{Edition, Workspace};
 use crate::extract::{FileSummary, ImportBinding, ItemKind, Name, RefKind, ScopeIdx};
@@ -205,7 +209,7 @@ enum Def {
     Module(ModuleId),
     Item(ItemId),
     /// A crate outside the analysed code (a dependency or the sysroot).
-    External(String),
+    External(Name),
 }
 
 struct PendingImport {
@@ -258,10 +262,10 @@ impl Namespaces {
             return Some(def.clone());
         }
         if SYSROOT_CRATES.contains(&name) {
-            return Some(Def::External(name.to_owned()));
+            return Some(Def::External(Name::new(name)));
         }
         (PRELUDE_NAMES.contains(&name) || is_generic_parameter(name))
-            .then(|| Def::External("std".to_owned()))
+            .then(|| Def::External(Name::new_static("std")))
     }
 
     /// Resolves a path as far as it goes: a path into a module whose last segments are unknown still names
@@ -318,7 +322,7 @@ pub(super) fn resolve_names(
     orphans: Vec<FileId>,
 ) -> Resolved {
     // A file included by several crates has one module per crate (rustc compiles it once per crate).
-    let mut scope_module: HashMap<(FileId, ScopeIdx), Vec<ModuleId>> = HashMap::new();
+    let mut scope_module: HashMap<(FileId, ScopeIdx), Vec<ModuleId>> = HashMap::default();
     for (i, m) in modules.iter().enumerate() {
         scope_module.entry((m.file, m.scope)).or_default().push(ModuleId(i as u32));
     }
@@ -420,8 +424,8 @@ pub(super) fn resolve_names(
     // Phase 2: namespaces.
     let n = modules.len();
     let mut ns = Namespaces {
-        defs: vec![HashMap::new(); n],
-        imports: vec![HashMap::new(); n],
+        defs: vec![HashMap::default(); n],
+        imports: vec![HashMap::default(); n],
         globs: vec![Vec::new(); n],
         crate_root: Vec::with_capacity(n),
         extern_names: Vec::new(),
@@ -447,7 +451,7 @@ pub(super) fn resolve_names(
         }
     }
     // Library crate roots by crate name, so `use clinic_common::db` reaches the other crate's modules.
-    let mut libraries: HashMap<String, ModuleId> = HashMap::new();
+    let mut libraries: HashMap<String, ModuleId> = HashMap::default();
     for (index, module) in modules.iter().enumerate() {
         let package = &workspace.packages[module.package];
         let target = &package.targets[module.target];
@@ -456,11 +460,11 @@ pub(super) fn resolve_names(
         }
     }
     for package in &workspace.packages {
-        let mut names: HashMap<String, Def> = HashMap::new();
+        let mut names: HashMap<String, Def> = HashMap::default();
         for dependency in &package.dependencies {
             let def = match libraries.get(dependency) {
                 Some(root) => Def::Module(*root),
-                None => Def::External(dependency.clone()),
+                None => Def::External(Name::new(dependency)),
             };
             names.insert(dependency.clone(), def);
         }
@@ -528,7 +532,7 @@ pub(super) fn resolve_names(
     }
 
     // Phase 4: references.
-    let mut method_index: HashMap<&str, Vec<ItemId>> = HashMap::new();
+    let mut method_index: HashMap<&str, Vec<ItemId>> = HashMap::default();
     for (index, item) in items.iter().enumerate() {
         if item.kind == ItemKind::Method && !item.test_only && !item.name.is_empty() {
             method_index.entry(item.name.as_str()).or_default().push(ItemId(index as u32));
@@ -585,98 +589,120 @@ pub(super) fn resolve_names(
         }
     }
 
-    for (file_index, summary) in summaries.iter().enumerate() {
-        let file = FileId(file_index as u32);
-        for (reference, &module) in summary
-            .references
-            .iter()
-            .flat_map(|r| instances(file, r.scope).iter().map(move |m| (r, m)))
-        {
-            let from_item = reference.from_item.and_then(|i| {
-                item_ids[file_index][i as usize]
-                    .iter()
-                    .copied()
-                    .find(|id| items[id.index()].module == module)
-            });
-            let def = if reference.kind == RefKind::MethodCall {
-                let Some(name) = reference.path.first() else {
+    // Each file's references resolve independently against the finished namespaces: in parallel, merged
+    // in file order so that every list (and the first unresolved examples) is as a sequential pass makes it.
+    let n_packages = workspace.packages.len();
+    let per_file: Vec<FileRefs> = summaries
+        .par_iter()
+        .enumerate()
+        .map(|(file_index, summary)| {
+            let mut references: Vec<ResolvedRef> = Vec::new();
+            let mut data_refs: Vec<DataRef> = Vec::new();
+            let mut external: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); n_packages];
+            let mut stats = ResolutionStats::default();
+            let file = FileId(file_index as u32);
+            for (reference, &module) in summary
+                .references
+                .iter()
+                .flat_map(|r| instances(file, r.scope).iter().map(move |m| (r, m)))
+            {
+                let from_item = reference.from_item.and_then(|i| {
+                    item_ids[file_index][i as usize]
+                        .iter()
+                        .copied()
+                        .find(|id| items[id.index()].module == module)
+                });
+                let def = if reference.kind == RefKind::MethodCall {
+                    let Some(name) = reference.path.first() else {
+                        continue;
+                    };
+                    match method_index.get(name.as_str()) {
+                        Some(candidates) => candidates.first().map(|id| Def::Item(*id)),
+                        None => continue,
+                    }
+                } else {
+                    let self_type = from_item.and_then(|id| {
+                        let item = &items[id.index()];
+                        match item.kind {
+                            ItemKind::Method => item.parent.as_deref(),
+                            ItemKind::Impl
+                            | ItemKind::Struct
+                            | ItemKind::Enum
+                            | ItemKind::Union
+                            | ItemKind::Trait => Some(item.name.as_str()),
+                            _ => None,
+                        }
+                    });
+                    ns.resolve_path(&modules, &items, module, &reference.path, self_type, false)
+                };
+                let Some(def) = def else {
+                    if reference.path.len() > 1 {
+                        stats.record_unresolved(file, reference.line, &reference.path);
+                    }
                     continue;
                 };
-                match method_index.get(name.as_str()) {
-                    Some(candidates) => candidates.first().map(|id| Def::Item(*id)),
-                    None => continue,
+                // A single-segment value that names a module is a local variable shadowing nothing we can see.
+                if reference.path.len() == 1
+                    && matches!(def, Def::Module(_))
+                    && reference.kind != RefKind::Type
+                {
+                    continue;
                 }
-            } else {
-                let self_type = from_item.and_then(|id| {
-                    let item = &items[id.index()];
-                    match item.kind {
-                        ItemKind::Method => item.parent.as_deref(),
-                        ItemKind::Impl
-                        | ItemKind::Struct
-                        | ItemKind::Enum
-                        | ItemKind::Union
-                        | ItemKind::Trait => Some(item.name.as_str()),
-                        _ => None,
-                    }
-                });
-                ns.resolve_path(&modules, &items, module, &reference.path, self_type, false)
-            };
-            let Some(def) = def else {
-                if reference.path.len() > 1 {
-                    stats.record_unresolved(file, reference.line, &reference.path);
+                if let Def::External(name) = &def {
+                    stats.external += 1;
+                    count_external(&mut external, &modules, module, name);
+                    continue;
                 }
-                continue;
-            };
-            // A single-segment value that names a module is a local variable shadowing nothing we can see.
-            if reference.path.len() == 1
-                && matches!(def, Def::Module(_))
-                && reference.kind != RefKind::Type
-            {
-                continue;
-            }
-            if let Def::External(name) = &def {
-                stats.external += 1;
-                count_external(&mut external, &modules, module, name);
-                continue;
-            }
-            stats.internal += 1;
-            let Some((to, to_item)) = target_module(&def) else {
-                continue;
-            };
-            let names_data = modules[to.index()].generated_table.is_some()
-                || to_item.is_some_and(|i| {
-                    matches!(items[i.index()].kind, ItemKind::Static | ItemKind::Const)
-                })
-                || reference.path.iter().any(|s| s == "Entity" || s == "ActiveModel");
-            if names_data && reference.kind != RefKind::MethodCall {
-                data_refs.push(DataRef {
+                stats.internal += 1;
+                let Some((to, to_item)) = target_module(&def) else {
+                    continue;
+                };
+                let names_data = modules[to.index()].generated_table.is_some()
+                    || to_item.is_some_and(|i| {
+                        matches!(items[i.index()].kind, ItemKind::Static | ItemKind::Const)
+                    })
+                    || reference.path.iter().any(|s| s == "Entity" || s == "ActiveModel");
+                if names_data && reference.kind != RefKind::MethodCall {
+                    data_refs.push(DataRef {
+                        from: module,
+                        from_item,
+                        to,
+                        to_item,
+                        path: reference.path.clone(),
+                        file,
+                        line: reference.line,
+                        arg_of: reference.arg_of.clone(),
+                        receiver_of: reference.receiver_of.clone(),
+                        test_only: reference.test_only || modules[module.index()].test_only,
+                    });
+                }
+                if to == module {
+                    continue;
+                }
+                references.push(ResolvedRef {
                     from: module,
                     from_item,
                     to,
                     to_item,
-                    path: reference.path.clone(),
+                    kind: DependencyKind::from_ref(reference.kind),
                     file,
                     line: reference.line,
-                    arg_of: reference.arg_of.clone(),
-                    receiver_of: reference.receiver_of.clone(),
+                    weak: reference.in_macro || reference.kind == RefKind::MethodCall,
                     test_only: reference.test_only || modules[module.index()].test_only,
                 });
             }
-            if to == module {
-                continue;
+            FileRefs { references, data_refs, external, stats }
+        })
+        .collect();
+    for part in per_file {
+        references.extend(part.references);
+        data_refs.extend(part.data_refs);
+        for (total, counts) in external.iter_mut().zip(part.external) {
+            for (name, n) in counts {
+                *total.entry(name).or_default() += n;
             }
-            references.push(ResolvedRef {
-                from: module,
-                from_item,
-                to,
-                to_item,
-                kind: DependencyKind::from_ref(reference.kind),
-                file,
-                line: reference.line,
-                weak: reference.in_macro || reference.kind == RefKind::MethodCall,
-                test_only: reference.test_only || modules[module.index()].test_only,
-            });
         }
+        stats.absorb(part.stats);
     }
     references.sort();
 
@@ -703,6 +729,14 @@ fn resolves_fully(ns: &Namespaces, modules: &[Module], import: &PendingImport, d
             }
         }
     }
+}
+
+/// What the references of one file resolved to (see phase 4 of [`resolve_names`]).
+struct FileRefs {
+    references: Vec<ResolvedRef>,
+    data_refs: Vec<DataRef>,
+    external: Vec<BTreeMap<String, u32>>,
+    stats: ResolutionStats,
 }
 
 fn count_external(
