@@ -610,11 +610,11 @@ fn transactions(
             }
             let opens = match reference.kind {
                 RefKind::MethodCall => reference
-                    .path
+                    .path()
                     .first()
                     .is_some_and(|m| TRANSACTION_OPENERS.contains(&m.as_str())),
                 RefKind::Call => reference
-                    .path
+                    .path()
                     .last()
                     .is_some_and(|m| m == "transaction" || m == "build_transaction"),
                 _ => false,

@@ -216,22 +216,94 @@ impl RefKind {
     }
 }
 
-#[derive(Debug, Clone)]
+/// A path the file mentions, with how and where.
+///
+/// Compact on purpose: a million-line repository has about two million of them, all kept until data access.
+/// The segments and the optional call context share one exact-length allocation (see the accessors).
+#[derive(Clone)]
 pub struct Reference {
-    pub scope: ScopeIdx,
-    /// Path segments as written (`crate`, `self`, `super`, `Self` kept); one segment for method calls.
-    pub path: Box<[Name]>,
+    /// Path segments, then `arg_of` if `has_arg_of`, then `receiver_of` if `has_receiver_of`.
+    names: Box<[Name]>,
+    path_len: u16,
+    has_arg_of: bool,
+    has_receiver_of: bool,
     pub kind: RefKind,
-    pub line: u32,
-    /// The item whose body or signature holds the reference (index into `FileSummary::items`).
-    pub from_item: Option<u32>,
     /// Read from inside a macro call's tokens: the macro may use it differently, so it is weaker evidence.
     pub in_macro: bool,
     pub test_only: bool,
+    pub scope: ScopeIdx,
+    pub line: u32,
+    /// The item whose body or signature holds the reference (index into `FileSummary::items`).
+    pub from_item: Option<u32>,
+}
+
+/// Where a reference stands in the code, besides its path.
+pub struct RefSite {
+    pub scope: ScopeIdx,
+    pub kind: RefKind,
+    pub line: u32,
+    pub from_item: Option<u32>,
+    pub in_macro: bool,
+    pub test_only: bool,
+}
+
+impl Reference {
+    /// Paths longer than `u16::MAX` segments (only in generated garbage) keep their first segments.
+    pub fn new(
+        mut path: Vec<Name>,
+        arg_of: Option<Name>,
+        receiver_of: Option<Name>,
+        site: RefSite,
+    ) -> Reference {
+        path.truncate(usize::from(u16::MAX));
+        let path_len = path.len() as u16;
+        let (has_arg_of, has_receiver_of) = (arg_of.is_some(), receiver_of.is_some());
+        path.extend(arg_of);
+        path.extend(receiver_of);
+        Reference {
+            names: path.into_boxed_slice(),
+            path_len,
+            has_arg_of,
+            has_receiver_of,
+            kind: site.kind,
+            in_macro: site.in_macro,
+            test_only: site.test_only,
+            scope: site.scope,
+            line: site.line,
+            from_item: site.from_item,
+        }
+    }
+
+    /// Path segments as written (`crate`, `self`, `super`, `Self` kept); one segment for method calls.
+    pub fn path(&self) -> &[Name] {
+        &self.names[..usize::from(self.path_len)]
+    }
+
     /// Last segment of the function or method this path is an argument of (`insert_into`, `update`).
-    pub arg_of: Option<Name>,
+    pub fn arg_of(&self) -> Option<&Name> {
+        self.has_arg_of.then(|| &self.names[usize::from(self.path_len)])
+    }
+
     /// The method called directly on this path (`CACHE.lock()` → `lock`, `users::table.filter(..)` → `filter`).
-    pub receiver_of: Option<Name>,
+    pub fn receiver_of(&self) -> Option<&Name> {
+        self.has_receiver_of.then(|| &self.names[self.names.len() - 1])
+    }
+}
+
+impl std::fmt::Debug for Reference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reference")
+            .field("scope", &self.scope)
+            .field("path", &self.path())
+            .field("kind", &self.kind)
+            .field("line", &self.line)
+            .field("from_item", &self.from_item)
+            .field("in_macro", &self.in_macro)
+            .field("test_only", &self.test_only)
+            .field("arg_of", &self.arg_of())
+            .field("receiver_of", &self.receiver_of())
+            .finish()
+    }
 }
 
 /// Extracts the summary of one parsed file.

@@ -11,7 +11,7 @@ use ra_ap_syntax::{AstNode, Edition, NodeOrToken, SourceFile, SyntaxKind, Syntax
 use rowan::{GreenNodeData, GreenTokenData};
 
 use super::{
-    Extractor, FileSummary, Import, ImportBinding, Name, RefKind, Reference, ScopeIdx,
+    Extractor, FileSummary, Import, ImportBinding, Name, RefKind, RefSite, Reference, ScopeIdx,
     StringLiteral,
 };
 use crate::source::LineIndex;
@@ -248,7 +248,7 @@ impl Collector<'_> {
                     let line = self.line_at(offset + name_offset);
                     let arg_of = self.arg_of(ancestors);
                     let text = first_token_text(name).unwrap_or_default();
-                    self.push(Box::new([Name::new(text)]), RefKind::MethodCall, line, arg_of, None);
+                    self.push(vec![Name::new(text)], RefKind::MethodCall, line, arg_of, None);
                 }
             }
             SyntaxKind::LITERAL => {
@@ -268,23 +268,21 @@ impl Collector<'_> {
 
     fn push(
         &mut self,
-        path: Box<[Name]>,
+        path: Vec<Name>,
         kind: RefKind,
         line: u32,
         arg_of: Option<Name>,
         receiver_of: Option<Name>,
     ) {
-        self.res.references.push(Reference {
+        let site = RefSite {
             scope: self.scope,
-            path,
             kind,
             line,
             from_item: self.from_item,
             in_macro: self.in_macro,
             test_only: self.test_only,
-            arg_of,
-            receiver_of,
-        });
+        };
+        self.res.references.push(Reference::new(path, arg_of, receiver_of, site));
     }
 
     /// The function or method whose argument list holds the node whose ancestors are `ancestors` (the
@@ -398,8 +396,7 @@ impl Collector<'_> {
             }
             _ => None,
         };
-        // Boxed to its exact length: a reference is kept until data access, and there are millions.
-        self.push(segments.into_boxed_slice(), kind, line, arg_of, receiver_of);
+        self.push(segments, kind, line, arg_of, receiver_of);
     }
 
     fn use_item(&mut self, use_item: &ast::Use, offset: u32) {

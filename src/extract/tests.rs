@@ -43,7 +43,7 @@ fn check(source: &str, expect: Expect) {
             r.scope,
             r.line,
             r.kind.as_str(),
-            r.path.join("::")
+            r.path().join("::")
         ));
     }
     expect.assert_eq(&out);

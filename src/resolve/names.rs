@@ -613,7 +613,7 @@ pub(super) fn resolve_names(
                         .find(|id| items[id.index()].module == module)
                 });
                 let def = if reference.kind == RefKind::MethodCall {
-                    let Some(name) = reference.path.first() else {
+                    let Some(name) = reference.path().first() else {
                         continue;
                     };
                     match method_index.get(name.as_str()) {
@@ -633,16 +633,16 @@ pub(super) fn resolve_names(
                             _ => None,
                         }
                     });
-                    ns.resolve_path(&modules, &items, module, &reference.path, self_type, false)
+                    ns.resolve_path(&modules, &items, module, reference.path(), self_type, false)
                 };
                 let Some(def) = def else {
-                    if reference.path.len() > 1 {
-                        stats.record_unresolved(file, reference.line, &reference.path);
+                    if reference.path().len() > 1 {
+                        stats.record_unresolved(file, reference.line, reference.path());
                     }
                     continue;
                 };
                 // A single-segment value that names a module is a local variable shadowing nothing we can see.
-                if reference.path.len() == 1
+                if reference.path().len() == 1
                     && matches!(def, Def::Module(_))
                     && reference.kind != RefKind::Type
                 {
@@ -661,18 +661,18 @@ pub(super) fn resolve_names(
                     || to_item.is_some_and(|i| {
                         matches!(items[i.index()].kind, ItemKind::Static | ItemKind::Const)
                     })
-                    || reference.path.iter().any(|s| s == "Entity" || s == "ActiveModel");
+                    || reference.path().iter().any(|s| s == "Entity" || s == "ActiveModel");
                 if names_data && reference.kind != RefKind::MethodCall {
                     data_refs.push(DataRef {
                         from: module,
                         from_item,
                         to,
                         to_item,
-                        path: reference.path.clone(),
+                        path: reference.path().into(),
                         file,
                         line: reference.line,
-                        arg_of: reference.arg_of.clone(),
-                        receiver_of: reference.receiver_of.clone(),
+                        arg_of: reference.arg_of().cloned(),
+                        receiver_of: reference.receiver_of().cloned(),
                         test_only: reference.test_only || modules[module.index()].test_only,
                     });
                 }
