@@ -169,7 +169,7 @@ fn report(lines: usize, analysis: &str, floor_ms: f64) {
     let value = |key: &str| pairs.iter().find(|(k, _)| *k == key).map_or("?", |(_, v)| *v);
     let per_second = |ms: f64| lines as f64 / (ms / 1000.0).max(1e-9);
     println!(
-        "## {lines} lines, {} files, {} modules, {} services",
+        "### {lines} lines, {} files, {} modules, {} services",
         value("files"),
         value("modules"),
         value("services")
