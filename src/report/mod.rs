@@ -13,6 +13,7 @@ pub mod mermaid;
 pub mod sarif;
 pub mod service_map;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -23,36 +24,103 @@ use crate::config::{Config, Format};
 
 /// Writes every requested format; returns the paths written.
 ///
-/// The formats are rendered in parallel (each is a pure function of the report document), then written one
-/// after another in the order asked for, so the files and the returned list do not depend on scheduling.
+/// Each format is rendered and written to its temporary files in parallel (each is a pure function of the
+/// report document); the temporary files are then renamed into place one after another in the order asked
+/// for, so the files and the returned list do not depend on scheduling. If any format fails, no file is
+/// renamed and the temporary files are removed: a run writes the whole report or nothing.
 pub fn write(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf>> {
     let out = &config.out_dir;
     prepare_out_dir(out)?;
     let doc = json::Report::from_analysis(analysis);
-    let rendered: Vec<Vec<(&str, String)>> = config
-        .formats
-        .par_iter()
-        .map(|format| render(&doc, *format))
-        .collect::<anyhow::Result<_>>()?;
+    let staged: Vec<anyhow::Result<Vec<Staged>>> =
+        config.formats.par_iter().map(|format| stage(&doc, *format, out)).collect();
+    if staged.iter().any(Result::is_err) {
+        let mut first_error = None;
+        for result in staged {
+            match result {
+                Ok(files) => files.iter().for_each(Staged::discard),
+                Err(err) => {
+                    first_error.get_or_insert(err);
+                }
+            }
+        }
+        return Err(first_error.unwrap_or_else(|| anyhow::anyhow!("cannot write the report")));
+    }
     let mut written = Vec::new();
-    for (name, contents) in rendered.iter().flatten() {
-        written.push(write_atomic(out, name, contents)?);
+    for file in staged.into_iter().flatten().flatten() {
+        std::fs::rename(&file.temp, &file.target)
+            .with_context(|| format!("cannot write {}", file.target.display()))?;
+        written.push(file.target);
     }
     Ok(written)
 }
 
-/// The files of one format: (file name, contents).
-fn render(doc: &json::Report, format: Format) -> anyhow::Result<Vec<(&'static str, String)>> {
-    Ok(match format {
-        Format::Json => vec![("report.json", doc.to_json())],
-        Format::Html => vec![("index.html", html::render(doc)?)],
-        Format::Md => vec![("summary.md", markdown::render(doc))],
-        Format::Mermaid => vec![("services.mmd", mermaid::render(doc))],
-        Format::Sarif => vec![("decompose.sarif", sarif::render(doc))],
-        Format::Dot => {
-            vec![("modules.dot", dot::modules(doc)), ("services.dot", dot::services(doc))]
+/// One output file, written under a temporary name next to where it belongs.
+struct Staged {
+    temp: PathBuf,
+    target: PathBuf,
+}
+
+impl Staged {
+    fn discard(&self) {
+        // Best effort: the file may never have been created.
+        let _ = std::fs::remove_file(&self.temp);
+    }
+}
+
+/// What one output file holds.
+enum Contents<'a> {
+    Text(String),
+    /// The JSON document, streamed to the file: at a million lines it is 70 MB, not worth building as one
+    /// string first.
+    Json(&'a json::Report),
+}
+
+/// Renders one format and writes its files under temporary names; on failure removes what it wrote.
+fn stage(doc: &json::Report, format: Format, dir: &Path) -> anyhow::Result<Vec<Staged>> {
+    let mut staged: Vec<Staged> = Vec::new();
+    for (name, contents) in render(doc, format)? {
+        let file =
+            Staged { temp: dir.join(format!(".{name}.decompose-tmp")), target: dir.join(name) };
+        let result = write_file(&file.temp, &contents);
+        staged.push(file);
+        if let Err(err) = result {
+            staged.iter().for_each(Staged::discard);
+            return Err(err);
         }
+    }
+    Ok(staged)
+}
+
+/// The files of one format: (file name, contents).
+fn render(doc: &json::Report, format: Format) -> anyhow::Result<Vec<(&'static str, Contents<'_>)>> {
+    use Contents::Text;
+    Ok(match format {
+        Format::Json => vec![("report.json", Contents::Json(doc))],
+        Format::Html => vec![("index.html", Text(html::render(doc)?))],
+        Format::Md => vec![("summary.md", Text(markdown::render(doc)))],
+        Format::Mermaid => vec![("services.mmd", Text(mermaid::render(doc)))],
+        Format::Sarif => vec![("decompose.sarif", Text(sarif::render(doc)))],
+        Format::Dot => vec![
+            ("modules.dot", Text(dot::modules(doc))),
+            ("services.dot", Text(dot::services(doc))),
+        ],
     })
+}
+
+/// The one place that creates files (see the module doc): always a temporary name inside the output folder.
+#[allow(clippy::disallowed_methods)]
+fn write_file(path: &Path, contents: &Contents<'_>) -> anyhow::Result<()> {
+    let context = || format!("cannot write {}", path.display());
+    match contents {
+        Contents::Text(text) => std::fs::write(path, text).with_context(context),
+        Contents::Json(doc) => {
+            let file = std::fs::File::create(path).with_context(context)?;
+            let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+            doc.write_json(&mut writer).with_context(context)?;
+            writer.flush().with_context(context)
+        }
+    }
 }
 
 /// The output folder must be a folder (created if missing), never an existing file.
@@ -62,15 +130,4 @@ fn prepare_out_dir(out: &Path) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))
-}
-
-/// Writes `name` inside `dir` through a temporary file and a rename.
-fn write_atomic(dir: &Path, name: &str, contents: &str) -> anyhow::Result<PathBuf> {
-    let target = dir.join(name);
-    let temp = dir.join(format!(".{name}.decompose-tmp"));
-    #[allow(clippy::disallowed_methods)] // The one place that writes files; see the module doc.
-    std::fs::write(&temp, contents).with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::rename(&temp, &target)
-        .with_context(|| format!("cannot write {}", target.display()))?;
-    Ok(target)
 }

@@ -207,3 +207,28 @@ fn interrupted_writes_never_replace_a_good_report() {
     let files = list_files(&dir.path().join("o"));
     assert_eq!(files, [std::path::PathBuf::from("index.html"), "report.json".into()]);
 }
+
+#[test]
+fn a_report_that_cannot_be_written_whole_leaves_the_previous_one() {
+    // One format failing (here: a folder squats on report.json's temporary name) must not rename any other
+    // format into place: the previous report stays whole and no temporary file is left.
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(
+        dir.path(),
+        "//- /app/Cargo.toml\n[package]\nname = \"app\"\n//- /app/src/lib.rs\npub fn f() {}\n",
+    );
+    let out = run(dir.path(), &["analyze", "app", "--out", "o", "-q"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let report = dir.path().join("o/index.html");
+    let before = std::fs::read(&report).unwrap();
+    std::fs::write(dir.path().join("app/src/lib.rs"), "pub fn f() {}\npub fn g() { f() }\n")
+        .unwrap();
+    std::fs::create_dir(dir.path().join("o/.report.json.decompose-tmp")).unwrap();
+
+    let out = run(dir.path(), &["analyze", "app", "--out", "o", "-q"]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("report.json"), "{}", out.stderr);
+    assert_eq!(std::fs::read(&report).unwrap(), before, "index.html must not be replaced");
+    let files = list_files(&dir.path().join("o"));
+    assert_eq!(files, [std::path::PathBuf::from("index.html"), "report.json".into()]);
+}
