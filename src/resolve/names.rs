@@ -694,6 +694,9 @@ pub(super) fn resolve_names(
             FileRefs { references, data_refs, external, stats }
         })
         .collect();
+    // Reserved once: growing these by doubling copied ~25 MB at a million lines, into fresh pages each time.
+    references.reserve(per_file.iter().map(|part| part.references.len()).sum());
+    data_refs.reserve(per_file.iter().map(|part| part.data_refs.len()).sum());
     for part in per_file {
         references.extend(part.references);
         data_refs.extend(part.data_refs);
@@ -704,7 +707,8 @@ pub(super) fn resolve_names(
         }
         stats.absorb(part.stats);
     }
-    references.sort();
+    // A stable sort, as `sort` is: the order of equal references stays the file order.
+    references.par_sort();
 
     let locator = Locator { scope_module, item_ids };
     Resolved { modules, items, references, data_refs, external, orphans, stats, locator }
