@@ -118,22 +118,33 @@ impl Analysis {
                 ),
             );
         }
-        let metrics = metrics::compute(&resolved, &graph, &proposal, &data);
-        let risks = risks::assess(&RiskInput {
-            workspace: &workspace,
-            resolved: &resolved,
-            data: &data,
-            graph: &graph,
-            proposal: &proposal,
-            service_edges: &service_edges,
-            thresholds,
-        });
+        // Metrics, granularity splits and risks (then the plan, which reads them) depend on nothing but what is
+        // above: computed side by side.
+        let ((metrics, splits), (risks, plan)) = rayon::join(
+            || {
+                rayon::join(
+                    || metrics::compute(&resolved, &graph, &proposal, &data),
+                    || granularity::split_modules(&resolved, &proposal),
+                )
+            },
+            || {
+                let risks = risks::assess(&RiskInput {
+                    workspace: &workspace,
+                    resolved: &resolved,
+                    data: &data,
+                    graph: &graph,
+                    proposal: &proposal,
+                    service_edges: &service_edges,
+                    thresholds,
+                });
+                let plan = crate::plan::plan(&resolved, &data, &proposal, &service_edges, &risks);
+                (risks, plan)
+            },
+        );
         let score = risks::score(&risks);
-        let plan = crate::plan::plan(&resolved, &data, &proposal, &service_edges, &risks);
         let service_scores = (0..proposal.services.len())
             .map(|s| risks::score(risks.iter().filter(|r| r.services.contains(&s))))
             .collect();
-        let splits = granularity::split_modules(&resolved, &proposal);
         Analysis {
             workspace,
             resolved,

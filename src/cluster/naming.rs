@@ -9,6 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::extract::ItemKind;
 use crate::resolve::{ModuleId, Resolved};
 
@@ -24,31 +26,58 @@ pub(super) fn name_services(
     groups: &[Vec<ModuleId>],
 ) -> Vec<(String, String)> {
     // Per group: stem → weight; and stem → surface form counts (to display the form the code uses most).
-    let mut weights: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); groups.len()];
-    let mut surfaces: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
+    // Groups are worded in parallel, each from its module paths and then its items in item order (so the
+    // sums are the same as one pass over all items would make them); surface counts are summed after.
     let mut group_of = vec![usize::MAX; resolved.modules.len()];
     for (g, modules) in groups.iter().enumerate() {
         for module in modules {
             group_of[module.index()] = g;
-            let path = &resolved.module(*module).path;
-            let segments: Vec<&str> = path.split("::").skip(1).collect();
-            for (i, segment) in segments.iter().enumerate() {
-                let weight = if i + 1 == segments.len() { 3.0 } else { 1.0 };
-                add_words(segment, weight, &mut weights[g], &mut surfaces);
-            }
         }
     }
-    for item in &resolved.items {
+    let mut items_of: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for (index, item) in resolved.items.iter().enumerate() {
         let g = group_of[item.module.index()];
-        if g == usize::MAX || item.test_only {
-            continue;
+        if g != usize::MAX && !item.test_only {
+            items_of[g].push(index);
         }
-        let weight = match item.kind {
-            ItemKind::Struct | ItemKind::Enum | ItemKind::Trait | ItemKind::Union => 0.5,
-            ItemKind::Fn | ItemKind::Method | ItemKind::Static | ItemKind::Const => 0.2,
-            _ => continue,
-        };
-        add_words(&item.name, weight, &mut weights[g], &mut surfaces);
+    }
+    type Surfaces = BTreeMap<String, BTreeMap<String, u32>>;
+    let worded: Vec<(BTreeMap<String, f64>, Surfaces)> = groups
+        .par_iter()
+        .zip(&items_of)
+        .map(|(modules, items)| {
+            let mut weights = BTreeMap::new();
+            let mut surfaces = Surfaces::new();
+            for module in modules {
+                let path = &resolved.module(*module).path;
+                let segments: Vec<&str> = path.split("::").skip(1).collect();
+                for (i, segment) in segments.iter().enumerate() {
+                    let weight = if i + 1 == segments.len() { 3.0 } else { 1.0 };
+                    add_words(segment, weight, &mut weights, &mut surfaces);
+                }
+            }
+            for &index in items {
+                let item = &resolved.items[index];
+                let weight = match item.kind {
+                    ItemKind::Struct | ItemKind::Enum | ItemKind::Trait | ItemKind::Union => 0.5,
+                    ItemKind::Fn | ItemKind::Method | ItemKind::Static | ItemKind::Const => 0.2,
+                    _ => continue,
+                };
+                add_words(&item.name, weight, &mut weights, &mut surfaces);
+            }
+            (weights, surfaces)
+        })
+        .collect();
+    let mut weights: Vec<BTreeMap<String, f64>> = Vec::with_capacity(groups.len());
+    let mut surfaces = Surfaces::new();
+    for (group_weights, group_surfaces) in worded {
+        weights.push(group_weights);
+        for (stem, forms) in group_surfaces {
+            let total = surfaces.entry(stem).or_default();
+            for (form, count) in forms {
+                *total.entry(form).or_default() += count;
+            }
+        }
     }
 
     let n_groups = groups.len() as f64;

@@ -13,6 +13,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::extract::ItemKind;
 use crate::resolve::Resolved;
 
@@ -35,22 +37,31 @@ pub(super) fn similarities(
     participating: &[bool],
 ) -> BTreeMap<(usize, usize), f64> {
     let n = resolved.modules.len();
-    let mut bags: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); n];
-    for (m, module) in resolved.modules.iter().enumerate() {
-        if participating[m] {
-            add_words(&mut bags[m], &module.name, 2.0);
-        }
-    }
-    for item in &resolved.items {
+    // Each module's bag is built in parallel from its own items, in item order (so the sums are the same
+    // as one pass over all items would make them).
+    let mut items_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (index, item) in resolved.items.iter().enumerate() {
         let m = item.module.index();
-        if !participating[m]
-            || item.test_only
-            || matches!(item.kind, ItemKind::Impl | ItemKind::MacroCall)
+        if participating[m]
+            && !item.test_only
+            && !matches!(item.kind, ItemKind::Impl | ItemKind::MacroCall)
         {
-            continue;
+            items_of[m].push(index);
         }
-        add_words(&mut bags[m], &item.name, 1.0);
     }
+    let bags: Vec<BTreeMap<String, f64>> = (0..n)
+        .into_par_iter()
+        .map(|m| {
+            let mut bag = BTreeMap::new();
+            if participating[m] {
+                add_words(&mut bag, &resolved.modules[m].name, 2.0);
+                for &item in &items_of[m] {
+                    add_words(&mut bag, &resolved.items[item].name, 1.0);
+                }
+            }
+            bag
+        })
+        .collect();
     let members: Vec<usize> = (0..n).filter(|&m| participating[m] && !bags[m].is_empty()).collect();
     let total = members.len() as f64;
     let mut df: BTreeMap<&str, usize> = BTreeMap::new();
@@ -84,27 +95,31 @@ pub(super) fn similarities(
             postings.entry(word).or_default().push(m);
         }
     }
-    let mut best: BTreeMap<usize, Vec<(f64, usize)>> = BTreeMap::new();
-    for (&m, vector) in &vectors {
-        let mut candidates: BTreeSet<usize> = BTreeSet::new();
-        for word in vector.keys() {
-            if let Some(list) = postings.get(word).filter(|l| l.len() <= MAX_POSTINGS) {
-                candidates.extend(list.iter().copied().filter(|&o| o != m));
+    // Each module's nearest neighbours, in parallel (in module order, as the map iterates).
+    let vectors_in_order: Vec<(&usize, &BTreeMap<&str, f64>)> = vectors.iter().collect();
+    let best: Vec<(usize, Vec<(f64, usize)>)> = vectors_in_order
+        .par_iter()
+        .map(|&(&m, vector)| {
+            let mut candidates: BTreeSet<usize> = BTreeSet::new();
+            for word in vector.keys() {
+                if let Some(list) = postings.get(word).filter(|l| l.len() <= MAX_POSTINGS) {
+                    candidates.extend(list.iter().copied().filter(|&o| o != m));
+                }
             }
-        }
-        let mut scored: Vec<(f64, usize)> = candidates
-            .into_iter()
-            .filter_map(|o| {
-                let other = vectors.get(&o)?;
-                let cosine: f64 =
-                    vector.iter().filter_map(|(w, x)| other.get(w).map(|y| x * y)).sum();
-                (cosine >= MIN_SIMILARITY).then_some((cosine, o))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.truncate(TOP_K);
-        best.insert(m, scored);
-    }
+            let mut scored: Vec<(f64, usize)> = candidates
+                .into_iter()
+                .filter_map(|o| {
+                    let other = vectors.get(&o)?;
+                    let cosine: f64 =
+                        vector.iter().filter_map(|(w, x)| other.get(w).map(|y| x * y)).sum();
+                    (cosine >= MIN_SIMILARITY).then_some((cosine, o))
+                })
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            scored.truncate(TOP_K);
+            (m, scored)
+        })
+        .collect();
     let mut res: BTreeMap<(usize, usize), f64> = BTreeMap::new();
     for (m, list) in best {
         for (cosine, o) in list {
