@@ -32,29 +32,49 @@ pub struct ParsedFile {
 }
 
 pub fn parse(text: &str, edition: Edition) -> ParsedFile {
-    let edition = ra_edition(edition);
-    let lexed = LexedStr::new(edition, text);
-    let output = TopEntryPoint::SourceFile.parse(&lexed.to_input(edition));
-    let mut builder = GreenBuilder::default();
     // (byte offset, message): parser errors in tree order, then lexer errors, as `SourceFile::parse` has them.
     let mut raw_errors: Vec<(usize, String)> = Vec::new();
-    lexed.intersperse_trivia(&output, &mut |step| match step {
-        StrStep::Token { kind, text } => builder.token(kind, text),
-        StrStep::Enter { kind } => builder.start_node(kind),
-        StrStep::Exit => builder.finish_node(),
-        StrStep::Error { msg, pos } => raw_errors.push((pos, msg.to_owned())),
-    });
-    raw_errors.extend(lexed.errors().map(|(token, msg)| (lexed.text_start(token), msg.to_owned())));
+    let tree = build(text, ra_edition(edition), Some(&mut raw_errors));
     let line_index = LineIndex::new(text);
     let errors = raw_errors
         .into_iter()
         .map(|(offset, msg)| (line_index.line(u32::try_from(offset).unwrap_or(u32::MAX)), msg))
         .collect();
+    ParsedFile { tree, errors, line_index, code_lines: crate::source::count_code_lines(text) }
+}
+
+/// Only the tree of `text`, errors dropped: for the text of a macro call's arguments, re-parsed to find the
+/// paths in it.
+pub(crate) fn syntax_tree(text: &str, edition: RaEdition) -> SourceFile {
+    build(text, edition, None)
+}
+
+fn build(
+    text: &str,
+    edition: RaEdition,
+    mut errors: Option<&mut Vec<(usize, String)>>,
+) -> SourceFile {
+    let lexed = LexedStr::new(edition, text);
+    let output = TopEntryPoint::SourceFile.parse(&lexed.to_input(edition));
+    let mut builder = GreenBuilder::default();
+    lexed.intersperse_trivia(&output, &mut |step| match step {
+        StrStep::Token { kind, text } => builder.token(kind, text),
+        StrStep::Enter { kind } => builder.start_node(kind),
+        StrStep::Exit => builder.finish_node(),
+        StrStep::Error { msg, pos } => {
+            if let Some(errors) = errors.as_deref_mut() {
+                errors.push((pos, msg.to_owned()));
+            }
+        }
+    });
+    if let Some(errors) = errors {
+        errors.extend(lexed.errors().map(|(token, msg)| (lexed.text_start(token), msg.to_owned())));
+    }
     let root = SyntaxNode::new_root(builder.finish());
     // The builder's root is always a SOURCE_FILE node: the entry point wraps the whole input in one.
     let tree = SourceFile::cast(root).unwrap_or_else(|| SourceFile::parse("", edition).tree());
     debug_assert_eq!(tree.syntax().text_range().len(), (text.len() as u32).into());
-    ParsedFile { tree, errors, line_index, code_lines: crate::source::count_code_lines(text) }
+    tree
 }
 
 /// Builds rowan's green tree straight from the parser's steps, without rowan's `NodeCache`.

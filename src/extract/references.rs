@@ -439,8 +439,7 @@ impl Collector<'_> {
         } else {
             format!("fn {WRAPPER_FN}() {{ {WRAPPER_FN}({body}); }}")
         };
-        let parse = SourceFile::parse(&wrapped, Edition::CURRENT);
-        let tree = parse.tree();
+        let tree = crate::parse::syntax_tree(&wrapped, Edition::CURRENT);
         let line_index = LineIndex::new(&wrapped);
         let body_line = self.line_at(offset + u32::from(tt.syntax().text_range().start()));
         let macro_name = call
