@@ -107,15 +107,17 @@ const TRANSACTION_OPENERS: &[&str] =
 const SQL_FILE_MACROS: &[&str] =
     &["query_file", "query_file_as", "query_file_scalar", "query_file_unchecked"];
 
+/// `sql` is [`parse_sql`] of the same summaries.
 pub fn analyze(
     workspace: &Workspace,
     summaries: &[FileSummary],
+    sql: SqlLiterals,
     resolved: &Resolved,
     include_tests: bool,
     diagnostics: &mut Diagnostics,
 ) -> DataAccess {
     let mut cx = Builder { workspace, resolved, tables: BTreeMap::new(), accesses: Vec::new() };
-    cx.sql(summaries, include_tests, diagnostics);
+    cx.sql(summaries, sql, include_tests, diagnostics);
     cx.diesel(include_tests);
     cx.orm_attributes(summaries, include_tests);
     cx.sea_orm(include_tests);
@@ -153,6 +155,80 @@ pub fn analyze(
 
 /// A literal's SQL text, whether it is built at run time, and the tables it names.
 type ParsedSql = (String, bool, Vec<sql::TableAccess>);
+
+/// The SQL of every string literal, parsed: per file, per literal, `None` where the literal holds no SQL.
+pub struct SqlLiterals(Vec<Vec<Option<ParsedSql>>>);
+
+/// Parses the SQL in every literal, in parallel, in file and literal order. Parsing SQL is the costly part of
+/// this stage and depends on nothing but the text, so it can run before (and alongside) name resolution.
+pub fn parse_sql(
+    workspace: &Workspace,
+    summaries: &[FileSummary],
+    include_tests: bool,
+) -> SqlLiterals {
+    let parsed = summaries
+        .par_iter()
+        .enumerate()
+        .map(|(file_index, summary)| {
+            let file = FileId(file_index as u32);
+            summary
+                .literals
+                .iter()
+                .map(|literal| {
+                    if !include_tests && literal.test_only {
+                        return None;
+                    }
+                    let (text, dynamic) = sql_text(workspace, file, literal)?;
+                    let found = if dynamic {
+                        let template = fill_format_holes(&text);
+                        let parsed = sql::tables_in_sql(&template);
+                        if parsed.parsed { parsed.tables } else { sql::tables_in_fragment(&text) }
+                    } else {
+                        sql::tables_in_sql(&text).tables
+                    };
+                    Some((text, dynamic, found))
+                })
+                .collect()
+        })
+        .collect();
+    SqlLiterals(parsed)
+}
+
+/// The SQL text of a literal, and whether it is built at run time; `None` when it is not SQL.
+fn sql_text(
+    workspace: &Workspace,
+    file: FileId,
+    literal: &StringLiteral,
+) -> Option<(String, bool)> {
+    let in_macro = literal.in_macro.as_deref();
+    if in_macro.is_some_and(|m| SQL_FILE_MACROS.contains(&m) || m == "include_str") {
+        // sqlx resolves query files against the crate's folder; include_str! against the current file.
+        let rel = &workspace.file(file).rel_path;
+        let base = if in_macro == Some("include_str") {
+            parent_dir(rel).to_owned()
+        } else {
+            let package = &workspace.packages[workspace.file_package[file.index()]];
+            package.dir.clone()
+        };
+        let path = join_normalized(&base, &literal.value)?;
+        let sql_file = workspace.sql_files.iter().find(|f| f.rel_path == path)?;
+        return Some((sql_file.text.clone(), false));
+    }
+    let dynamic = in_macro == Some("format")
+        || matches!(literal.arg_of.as_deref(), Some("push_str" | "push" | "format"))
+        || (literal.value.contains('{')
+            && literal.value.contains('}')
+            && in_macro.is_some_and(|m| m.ends_with("format")));
+    if sql::looks_like_sql(&literal.value) {
+        return Some((literal.value.clone(), dynamic));
+    }
+    // A fragment of SQL assembled at run time: `format!("SELECT .. FROM {} ..")`, `sql.push_str(" FROM x")`.
+    let lower = literal.value.to_ascii_lowercase();
+    let fragment = [" from ", " join ", "insert into ", "update ", "delete from "]
+        .iter()
+        .any(|k| lower.contains(k));
+    (dynamic && fragment).then(|| (literal.value.clone(), true))
+}
 
 struct Builder<'a> {
     workspace: &'a Workspace,
@@ -203,45 +279,14 @@ impl Builder<'_> {
     fn sql(
         &mut self,
         summaries: &[FileSummary],
+        parsed: SqlLiterals,
         include_tests: bool,
         diagnostics: &mut Diagnostics,
     ) {
         let resolved = self.resolved;
-        // Parsing SQL is the costly part and depends on nothing but the text: done for every literal in
-        // parallel first, in file and literal order.
-        let this = &*self;
-        let parsed: Vec<Vec<Option<ParsedSql>>> = summaries
-            .par_iter()
-            .enumerate()
-            .map(|(file_index, summary)| {
-                let file = FileId(file_index as u32);
-                summary
-                    .literals
-                    .iter()
-                    .map(|literal| {
-                        if !include_tests && literal.test_only {
-                            return None;
-                        }
-                        let (text, dynamic) = this.sql_text(file, literal)?;
-                        let found = if dynamic {
-                            let template = fill_format_holes(&text);
-                            let parsed = sql::tables_in_sql(&template);
-                            if parsed.parsed {
-                                parsed.tables
-                            } else {
-                                sql::tables_in_fragment(&text)
-                            }
-                        } else {
-                            sql::tables_in_sql(&text).tables
-                        };
-                        Some((text, dynamic, found))
-                    })
-                    .collect()
-            })
-            .collect();
         // Data references by the item they name, for SQL kept in a `const`/`static` (built when first needed).
         let mut refs_to_item: Option<BTreeMap<ItemId, Vec<&DataRef>>> = None;
-        for (file_index, (summary, parsed)) in summaries.iter().zip(parsed).enumerate() {
+        for (file_index, (summary, parsed)) in summaries.iter().zip(parsed.0).enumerate() {
             let file = FileId(file_index as u32);
             for (literal, parsed) in summary.literals.iter().zip(parsed) {
                 let Some((text, dynamic, found)) = parsed else { continue };
@@ -354,38 +399,6 @@ impl Builder<'_> {
                 }
             }
         }
-    }
-
-    /// The SQL text of a literal, and whether it is built at run time; `None` when it is not SQL.
-    fn sql_text(&self, file: FileId, literal: &StringLiteral) -> Option<(String, bool)> {
-        let in_macro = literal.in_macro.as_deref();
-        if in_macro.is_some_and(|m| SQL_FILE_MACROS.contains(&m) || m == "include_str") {
-            // sqlx resolves query files against the crate's folder; include_str! against the current file.
-            let rel = &self.workspace.file(file).rel_path;
-            let base = if in_macro == Some("include_str") {
-                parent_dir(rel).to_owned()
-            } else {
-                let package = &self.workspace.packages[self.workspace.file_package[file.index()]];
-                package.dir.clone()
-            };
-            let path = join_normalized(&base, &literal.value)?;
-            let sql_file = self.workspace.sql_files.iter().find(|f| f.rel_path == path)?;
-            return Some((sql_file.text.clone(), false));
-        }
-        let dynamic = in_macro == Some("format")
-            || matches!(literal.arg_of.as_deref(), Some("push_str" | "push" | "format"))
-            || (literal.value.contains('{')
-                && literal.value.contains('}')
-                && in_macro.is_some_and(|m| m.ends_with("format")));
-        if sql::looks_like_sql(&literal.value) {
-            return Some((literal.value.clone(), dynamic));
-        }
-        // A fragment of SQL assembled at run time: `format!("SELECT .. FROM {} ..")`, `sql.push_str(" FROM x")`.
-        let lower = literal.value.to_ascii_lowercase();
-        let fragment = [" from ", " join ", "insert into ", "update ", "delete from "]
-            .iter()
-            .any(|k| lower.contains(k));
-        (dynamic && fragment).then(|| (literal.value.clone(), true))
     }
 
     /// Paths into the modules diesel's `table!` generates.

@@ -16,7 +16,8 @@ fn check(fixture: &str, expect: Expect) {
     };
     let summaries = crate::parse_and_extract(&workspace, &mut diagnostics);
     let resolved = crate::resolve::resolve(&workspace, &summaries, &mut diagnostics);
-    let data = super::analyze(&workspace, &summaries, &resolved, false, &mut diagnostics);
+    let sql = super::parse_sql(&workspace, &summaries, false);
+    let data = super::analyze(&workspace, &summaries, sql, &resolved, false, &mut diagnostics);
     let mut out = String::new();
     for table in &data.tables {
         out.push_str(&format!("table {}\n", table.name));
