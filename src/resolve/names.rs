@@ -333,37 +333,53 @@ pub(super) fn resolve_names(
         module.code_lines = summaries[module.file.index()].scopes[module.scope as usize].code_lines;
     }
 
-    // Phase 1: items, and each file's local item index → its ItemId in each module instance.
-    let mut items: Vec<ItemInfo> = Vec::new();
-    let mut item_in_trait_impl: Vec<bool> = Vec::new();
+    // Phase 1: items, and each file's local item index → its ItemId in each module instance. Each file's items
+    // are built in parallel; ids are then given in file order, as one pass over the files would give them.
+    let per_file: Vec<(Vec<ItemInfo>, Vec<bool>, Vec<usize>)> = summaries
+        .par_iter()
+        .enumerate()
+        .map(|(file_index, summary)| {
+            let file = FileId(file_index as u32);
+            let (mut infos, mut in_trait_impl, mut instance_counts) =
+                (Vec::new(), Vec::new(), Vec::new());
+            for item in &summary.items {
+                let modules_of_item = instances(file, item.scope);
+                instance_counts.push(modules_of_item.len());
+                for &module in modules_of_item {
+                    infos.push(ItemInfo {
+                        module,
+                        name: item.name.clone(),
+                        kind: item.kind,
+                        line: item.line,
+                        is_pub: item.is_pub,
+                        test_only: item.test_only || modules[module.index()].test_only,
+                        parent: item.parent.clone(),
+                        is_mut: item.is_mut,
+                        type_text: item.type_text.clone(),
+                    });
+                    in_trait_impl.push(item.in_trait_impl);
+                }
+            }
+            (infos, in_trait_impl, instance_counts)
+        })
+        .collect();
+    let total_items = per_file.iter().map(|(infos, _, _)| infos.len()).sum();
+    let mut items: Vec<ItemInfo> = Vec::with_capacity(total_items);
+    let mut item_in_trait_impl: Vec<bool> = Vec::with_capacity(total_items);
     let mut item_ids: Vec<Vec<Vec<ItemId>>> = Vec::with_capacity(summaries.len());
-    for (file_index, summary) in summaries.iter().enumerate() {
-        let file = FileId(file_index as u32);
-        let ids = summary
-            .items
-            .iter()
-            .map(|item| {
-                instances(file, item.scope)
-                    .iter()
-                    .map(|&module| {
-                        items.push(ItemInfo {
-                            module,
-                            name: item.name.clone(),
-                            kind: item.kind,
-                            line: item.line,
-                            is_pub: item.is_pub,
-                            test_only: item.test_only || modules[module.index()].test_only,
-                            parent: item.parent.clone(),
-                            is_mut: item.is_mut,
-                            type_text: item.type_text.clone(),
-                        });
-                        item_in_trait_impl.push(item.in_trait_impl);
-                        ItemId(items.len() as u32 - 1)
-                    })
-                    .collect()
+    for (infos, in_trait_impl, instance_counts) in per_file {
+        let mut next = items.len() as u32;
+        let ids = instance_counts
+            .into_iter()
+            .map(|count| {
+                let ids = (next..next + count as u32).map(ItemId).collect();
+                next += count as u32;
+                ids
             })
             .collect();
         item_ids.push(ids);
+        items.extend(infos);
+        item_in_trait_impl.extend(in_trait_impl);
     }
 
     // Phase 1b: the modules diesel's `table!` generates, so paths to tables and columns resolve.
