@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use rustc_hash::FxHashMap;
 
 use crate::resolve::{DependencyKind, ModuleId, Resolved};
 
@@ -60,7 +61,10 @@ pub fn build(resolved: &Resolved, include_tests: bool) -> ModuleGraph {
             included.then(|| graph.add_node(ModuleId(i as u32)))
         })
         .collect();
-    let mut edges: BTreeMap<(NodeIndex, NodeIndex), Edge> = BTreeMap::new();
+    // A hash map to find each pair's edge (one lookup per reference, 600,000 at a million lines), then the
+    // edges added in pair order, as before.
+    let mut edge_of: FxHashMap<(NodeIndex, NodeIndex), usize> = FxHashMap::default();
+    let mut edges: Vec<((NodeIndex, NodeIndex), Edge)> = Vec::new();
     for (index, reference) in resolved.references.iter().enumerate() {
         if reference.test_only && !include_tests {
             continue;
@@ -70,11 +74,16 @@ pub fn build(resolved: &Resolved, include_tests: bool) -> ModuleGraph {
         else {
             continue;
         };
-        let edge = edges.entry((from, to)).or_default();
+        let slot = *edge_of.entry((from, to)).or_insert_with(|| {
+            edges.push(((from, to), Edge::default()));
+            edges.len() - 1
+        });
+        let edge = &mut edges[slot].1;
         *edge.counts.entry(reference.kind).or_default() += 1;
         edge.weak += u32::from(reference.weak);
         edge.evidence.push(index as u32);
     }
+    edges.sort_unstable_by_key(|(pair, _)| *pair);
     for ((from, to), edge) in edges {
         graph.add_edge(from, to, edge);
     }
