@@ -3,8 +3,9 @@
 //! For each size it generates a layered monolith with `decompose::synthetic` and measures, each in a fresh
 //! process (so that neither warms the other's heap, and peak memory is the run's own), (1) parsing alone: every
 //! `.rs` file read and parsed by `ra_ap_syntax::SourceFile::parse` in parallel, the floor; and (2) the whole
-//! `analyze` with every output written, stage by stage. Each is run three times and the run with the median
-//! total is printed: timings on a shared machine vary by ±20 % from run to run. It prints the time of each
+//! `analyze` with every output written, stage by stage. The two are run in turn, five times each, and the run
+//! with the median total of each is printed: timings on a shared machine vary by ±20 % from run to run and
+//! drift over minutes, and taking turns exposes both measurements to the same drift. It prints the time of each
 //! stage, lines per second, peak memory (VmHWM) and the ratio of the whole analysis to parsing alone. Results
 //! and targets are recorded in docs/benchmarks.md.
 
@@ -28,7 +29,7 @@ use rayon::prelude::*;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Runs of each measurement; the median is kept.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,31 +52,32 @@ fn main() {
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
             std::fs::write(full, text).unwrap();
         }
-        let floor = median_run("--floor", dir.path());
-        let analysis = median_run("--analyze", dir.path());
+        let (floor, analysis) = median_runs(dir.path());
         let floor_ms: f64 = floor.trim().parse().unwrap();
         report(monolith.code_lines, &analysis, floor_ms);
     }
 }
 
-/// Runs this program with `flag` in a fresh process [`RUNS`] times; returns the output of the median run
-/// (by its first line, a total in milliseconds).
-fn median_run(flag: &str, dir: &Path) -> String {
-    let mut outputs: Vec<(f64, String)> = (0..RUNS)
-        .map(|_| {
-            let output = std::process::Command::new(std::env::current_exe().unwrap())
-                .args([flag, dir.to_str().unwrap()])
-                .output()
-                .unwrap();
-            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-            let text = String::from_utf8(output.stdout).unwrap();
-            let total: f64 =
-                text.lines().next().unwrap().split('\t').next().unwrap().parse().unwrap();
-            (total, text)
-        })
-        .collect();
-    outputs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    outputs.swap_remove(RUNS / 2).1
+/// Runs this program with `--floor` and then `--analyze`, each in a fresh process, [`RUNS`] times; returns
+/// the output of each one's median run (by its first line, a total in milliseconds).
+fn median_runs(dir: &Path) -> (String, String) {
+    let run = |flag: &str| -> (f64, String) {
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([flag, dir.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let text = String::from_utf8(output.stdout).unwrap();
+        let total: f64 = text.lines().next().unwrap().split('\t').next().unwrap().parse().unwrap();
+        (total, text)
+    };
+    let (mut floors, mut analyses): (Vec<_>, Vec<_>) =
+        (0..RUNS).map(|_| (run("--floor"), run("--analyze"))).unzip();
+    let median = |runs: &mut Vec<(f64, String)>| {
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        runs.swap_remove(RUNS / 2).1
+    };
+    (median(&mut floors), median(&mut analyses))
 }
 
 /// Features and modules for roughly `lines` lines of code (about 120 lines per module).
