@@ -46,11 +46,14 @@ pub fn write(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf
         }
         return Err(first_error.unwrap_or_else(|| anyhow::anyhow!("cannot write the report")));
     }
+    let files: Vec<Staged> = staged.into_iter().flatten().flatten().collect();
     let mut written = Vec::new();
-    for file in staged.into_iter().flatten().flatten() {
-        std::fs::rename(&file.temp, &file.target)
-            .with_context(|| format!("cannot write {}", file.target.display()))?;
-        written.push(file.target);
+    for (index, file) in files.iter().enumerate() {
+        if let Err(err) = std::fs::rename(&file.temp, &file.target) {
+            files[index..].iter().for_each(Staged::discard);
+            return Err(err).with_context(|| format!("cannot write {}", file.target.display()));
+        }
+        written.push(file.target.clone());
     }
     Ok(written)
 }
