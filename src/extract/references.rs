@@ -131,9 +131,10 @@ fn path_last_name(path: &GreenNodeData) -> Option<&str> {
     first_token_text(child_of_kind(segment, SyntaxKind::NAME_REF)?)
 }
 
-/// [`path_segments`] read from a green `PATH` node: a path is its qualifier (a `PATH` child), `::` and
-/// its own `PATH_SEGMENT`, so the segments are collected from the innermost qualifier outwards.
-fn green_path_segments(path: &GreenNodeData) -> Option<Vec<Name>> {
+/// The segments of a green `PATH` node as written (`crate`, `self`, `super`, `Self` kept); `None` for
+/// qualified paths such as `<T as Trait>::f`. A path is its qualifier (a `PATH` child), `::` and its own
+/// `PATH_SEGMENT`, so the segments are collected from the innermost qualifier outwards.
+fn path_segments(path: &GreenNodeData) -> Option<Vec<Name>> {
     let mut chain = vec![path];
     while let Some(qualifier) = chain.last().and_then(|p| child_of_kind(p, SyntaxKind::PATH)) {
         chain.push(qualifier);
@@ -375,7 +376,7 @@ impl Collector<'_> {
             SyntaxKind::ATTR | SyntaxKind::USE_TREE | SyntaxKind::VISIBILITY => return,
             _ => RefKind::Type,
         };
-        let Some(segments) = green_path_segments(green) else {
+        let Some(segments) = path_segments(green) else {
             return;
         };
         // The macro wrapper's own name, and `self` as a value (the receiver), name no dependency.
@@ -547,7 +548,7 @@ fn flatten_tree(
 ) {
     let depth = prefix.len();
     if let Some(path) = tree.path() {
-        let Some(segments) = path_segments(&path) else {
+        let Some(segments) = path_segments(path.syntax().green()) else {
             return;
         };
         prefix.extend(segments);
@@ -576,22 +577,4 @@ fn flatten_tree(
         res.push((path, binding));
     }
     prefix.truncate(depth);
-}
-
-/// The segments of a path as written; `None` for qualified paths such as `<T as Trait>::f`, whose inner type
-/// and trait paths are collected on their own.
-pub(crate) fn path_segments(path: &ast::Path) -> Option<Vec<Name>> {
-    let mut res = Vec::new();
-    for segment in path.segments() {
-        let text = match segment.kind()? {
-            ast::PathSegmentKind::Name(name) => Name::new(name.text()),
-            ast::PathSegmentKind::CrateKw => Name::new_static("crate"),
-            ast::PathSegmentKind::SelfKw => Name::new_static("self"),
-            ast::PathSegmentKind::SuperKw => Name::new_static("super"),
-            ast::PathSegmentKind::SelfTypeKw => Name::new_static("Self"),
-            ast::PathSegmentKind::Type { .. } => return None,
-        };
-        res.push(text);
-    }
-    (!res.is_empty()).then_some(res)
 }
