@@ -14,8 +14,10 @@
 //!   pay here (another 20 % of parsing).
 
 use ra_ap_parser::{LexedStr, StrStep, TopEntryPoint};
-use ra_ap_syntax::{AstNode, Edition as RaEdition, SourceFile, SyntaxKind, SyntaxNode};
-use rowan::{GreenNode, GreenToken, NodeOrToken};
+use ra_ap_syntax::{
+    AstNode, Edition as RaEdition, RustLanguage, SourceFile, SyntaxKind, SyntaxNode,
+};
+use rowan::{GreenNode, GreenToken, Language, NodeOrToken};
 use rustc_hash::FxHashMap;
 
 use crate::discover::Edition;
@@ -110,7 +112,7 @@ impl GreenBuilder {
             match self.whitespace.get(text) {
                 Some(token) => token.clone(),
                 None => {
-                    let token = GreenToken::new(raw(kind), text);
+                    let token = GreenToken::new(RustLanguage::kind_to_raw(kind), text);
                     self.whitespace.insert(text.into(), token.clone());
                     token
                 }
@@ -119,11 +121,11 @@ impl GreenBuilder {
             match self.last_of_kind.get_mut(kind as usize) {
                 Some(Some(last)) if last.text() == text => last.clone(),
                 Some(slot) => {
-                    let token = GreenToken::new(raw(kind), text);
+                    let token = GreenToken::new(RustLanguage::kind_to_raw(kind), text);
                     *slot = Some(token.clone());
                     token
                 }
-                None => GreenToken::new(raw(kind), text),
+                None => GreenToken::new(RustLanguage::kind_to_raw(kind), text),
             }
         };
         self.children.push(NodeOrToken::Token(token));
@@ -135,7 +137,8 @@ impl GreenBuilder {
 
     fn finish_node(&mut self) {
         if let Some((kind, first)) = self.parents.pop() {
-            let node = GreenNode::new(raw(kind), self.children.drain(first..));
+            let node =
+                GreenNode::new(RustLanguage::kind_to_raw(kind), self.children.drain(first..));
             self.children.push(NodeOrToken::Node(node));
         }
     }
@@ -147,13 +150,9 @@ impl GreenBuilder {
         }
         match self.children.pop() {
             Some(NodeOrToken::Node(root)) if self.children.is_empty() => root,
-            _ => GreenNode::new(raw(SyntaxKind::SOURCE_FILE), self.children),
+            _ => GreenNode::new(RustLanguage::kind_to_raw(SyntaxKind::SOURCE_FILE), self.children),
         }
     }
-}
-
-fn raw(kind: SyntaxKind) -> rowan::SyntaxKind {
-    rowan::SyntaxKind(kind as u16)
 }
 
 pub(crate) fn ra_edition(edition: Edition) -> RaEdition {

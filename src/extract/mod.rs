@@ -13,8 +13,8 @@ mod references;
 mod tests;
 
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
-use ra_ap_syntax::{AstNode, SmolStr, SyntaxKind, SyntaxNode};
-use rowan::SyntaxKind as RawKind;
+use ra_ap_syntax::{AstNode, RustLanguage, SmolStr, SyntaxKind, SyntaxNode};
+use rowan::Language;
 
 use crate::parse::ParsedFile;
 use crate::source::count_code_lines;
@@ -680,7 +680,9 @@ fn is_cfg_test(node: &impl HasAttrs) -> bool {
         // Cheap test first (most attributes are derives): `#[cfg(` needs an outer attribute (no `!`) whose
         // meta starts with the identifier `cfg`.
         let green = attr.syntax().green();
-        let outer = green.children().all(|child| child.kind() != RawKind(SyntaxKind::BANG as u16));
+        let outer = green
+            .children()
+            .all(|child| child.kind() != RustLanguage::kind_to_raw(SyntaxKind::BANG));
         let starts_with_cfg = green
             .children()
             .find_map(|child| child.into_node())

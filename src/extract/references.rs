@@ -7,8 +7,10 @@
 //! found are recorded as `in_macro` references, weaker evidence because a macro may use its input in any way.
 
 use ra_ap_syntax::ast::{self, HasName, HasVisibility};
-use ra_ap_syntax::{AstNode, Edition, NodeOrToken, SourceFile, SyntaxKind, SyntaxNode};
-use rowan::{GreenNodeData, GreenTokenData};
+use ra_ap_syntax::{
+    AstNode, Edition, NodeOrToken, RustLanguage, SourceFile, SyntaxKind, SyntaxNode,
+};
+use rowan::{GreenNodeData, GreenTokenData, Language};
 
 use super::{
     Extractor, FileSummary, Import, ImportBinding, Name, RefKind, RefSite, Reference, ScopeIdx,
@@ -87,7 +89,7 @@ fn subtree<N: AstNode>(green: &GreenNodeData) -> Option<N> {
 }
 
 fn kind_of(green: &GreenNodeData) -> SyntaxKind {
-    SyntaxKind::from(green.kind().0)
+    RustLanguage::kind_from_raw(green.kind())
 }
 
 /// The node children of a green node, in order.
@@ -148,7 +150,7 @@ fn path_segments(path: &GreenNodeData) -> Option<Vec<Name>> {
             return None;
         };
         let token = first_token(name_ref)?;
-        res.push(match SyntaxKind::from(token.kind().0) {
+        res.push(match RustLanguage::kind_from_raw(token.kind()) {
             SyntaxKind::SELF_TYPE_KW => Name::new_static("Self"),
             SyntaxKind::SELF_KW => Name::new_static("self"),
             SyntaxKind::SUPER_KW => Name::new_static("super"),
