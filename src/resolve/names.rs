@@ -768,5 +768,12 @@ fn count_external(
     if SYSROOT_CRATES.contains(&name) {
         return;
     }
-    *external[modules[module.index()].package].entry(name.to_owned()).or_default() += 1;
+    // Called for every external reference: the name is copied only the first time it is counted.
+    let counts = &mut external[modules[module.index()].package];
+    match counts.get_mut(name) {
+        Some(count) => *count += 1,
+        None => {
+            counts.insert(name.to_owned(), 1);
+        }
+    }
 }
