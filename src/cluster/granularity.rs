@@ -15,6 +15,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::cluster::{KeptOut, Proposal};
 use crate::extract::ItemKind;
 use crate::graph::kind_weight;
@@ -38,7 +40,9 @@ pub struct ModuleSplit {
 
 pub fn split_modules(resolved: &Resolved, proposal: &Proposal) -> Vec<ModuleSplit> {
     // The "home" item of each item: methods and impls belong to the type of the same name in their module.
-    let mut type_of: BTreeMap<(ModuleId, &str), ItemId> = BTreeMap::new();
+    // Computed once per item, not per reference: at a million lines there are a few hundred thousand items
+    // but twice as many reference ends, and each lookup is a string-keyed search.
+    let mut type_of: FxHashMap<(ModuleId, &str), ItemId> = FxHashMap::default();
     for (index, item) in resolved.items.iter().enumerate() {
         if matches!(
             item.kind,
@@ -47,21 +51,23 @@ pub fn split_modules(resolved: &Resolved, proposal: &Proposal) -> Vec<ModuleSpli
             type_of.entry((item.module, item.name.as_str())).or_insert(ItemId(index as u32));
         }
     }
-    let home = |id: ItemId| -> ItemId {
-        let item = resolved.item(id);
-        let type_name = match item.kind {
-            ItemKind::Method => item.parent.as_deref(),
-            ItemKind::Impl => Some(item.name.as_str()),
-            _ => None,
-        };
-        type_name.and_then(|name| type_of.get(&(item.module, name)).copied()).unwrap_or(id)
-    };
+    let home: Vec<ItemId> = (resolved.items.iter().enumerate())
+        .map(|(index, item)| {
+            let type_name = match item.kind {
+                ItemKind::Method => item.parent.as_deref(),
+                ItemKind::Impl => Some(item.name.as_str()),
+                _ => None,
+            };
+            (type_name.and_then(|name| type_of.get(&(item.module, name)).copied()))
+                .unwrap_or(ItemId(index as u32))
+        })
+        .collect();
     let considered = |module: ModuleId| {
         matches!(proposal.assignment[module.index()], Ok(_) | Err(KeptOut::SharedKernel))
     };
 
-    // Affinity of each (home) item of considered modules with each service.
-    let mut affinity: BTreeMap<ItemId, Affinity> = BTreeMap::new();
+    // Affinity of each (home) item of considered modules with each service, indexed by item.
+    let mut affinity: Vec<Affinity> = vec![Affinity::new(); resolved.items.len()];
     for reference in resolved.references.iter().filter(|r| !r.test_only) {
         let weight = kind_weight(reference.kind) * if reference.weak { 0.5 } else { 1.0 };
         // Incoming: another service's code uses this item.
@@ -69,20 +75,23 @@ pub fn split_modules(resolved: &Resolved, proposal: &Proposal) -> Vec<ModuleSpli
             && considered(reference.to)
             && let Some(service) = proposal.service_of(reference.from)
         {
-            *affinity.entry(home(to_item)).or_default().entry(service).or_default() += weight;
+            *affinity[home[to_item.index()].index()].entry(service).or_default() += weight;
         }
         // Outgoing: this item's code uses another service.
         if let Some(from_item) = reference.from_item
             && considered(reference.from)
             && let Some(service) = proposal.service_of(reference.to)
         {
-            *affinity.entry(home(from_item)).or_default().entry(service).or_default() += weight;
+            *affinity[home[from_item.index()].index()].entry(service).or_default() += weight;
         }
     }
 
     let mut by_module: BTreeMap<ModuleId, Vec<(ItemId, &Affinity)>> = BTreeMap::new();
-    for (item, services) in &affinity {
-        by_module.entry(resolved.item(*item).module).or_default().push((*item, services));
+    for (index, services) in
+        affinity.iter().enumerate().filter(|(_, services)| !services.is_empty())
+    {
+        let item = ItemId(index as u32);
+        by_module.entry(resolved.item(item).module).or_default().push((item, services));
     }
     let mut res = Vec::new();
     for (module, items) in by_module {
