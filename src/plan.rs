@@ -60,18 +60,29 @@ pub fn plan(
         (0..data.tables.len()).map(|t| users_of(DataKind::Table, t)).collect();
     let state_users: Vec<BTreeSet<usize>> =
         (0..data.state.len()).map(|t| users_of(DataKind::State, t)).collect();
+    // The distinct items each service edge uses, once: the greedy loop below looks at every edge again for
+    // every candidate of every step, and an edge's evidence has one entry per reference.
+    let edge_items: Vec<Vec<ItemId>> = service_edges
+        .iter()
+        .map(|edge| {
+            let mut items: Vec<ItemId> = (edge.evidence.iter())
+                .filter_map(|&i| resolved.references[i as usize].to_item)
+                .collect();
+            items.sort_unstable();
+            items.dedup();
+            items
+        })
+        .collect();
     while !remaining.is_empty() {
         let mut best: Option<PlanStep> = None;
         for &s in &remaining {
             let others: BTreeSet<usize> = remaining.iter().copied().filter(|&o| o != s).collect();
-            let mut interface: BTreeSet<ItemId> = BTreeSet::new();
-            for edge in service_edges.iter().filter(|e| e.to == s && others.contains(&e.from)) {
-                for &i in &edge.evidence {
-                    if let Some(item) = resolved.references[i as usize].to_item {
-                        interface.insert(item);
-                    }
-                }
-            }
+            let mut interface: Vec<ItemId> = (service_edges.iter().zip(&edge_items))
+                .filter(|(e, _)| e.to == s && others.contains(&e.from))
+                .flat_map(|(_, items)| items.iter().copied())
+                .collect();
+            interface.sort_unstable();
+            interface.dedup();
             let (mut tables_to_move, mut tables_to_split) = (Vec::new(), Vec::new());
             let mut foreign_users: BTreeSet<usize> = BTreeSet::new();
             let mut foreign_used = 0;
@@ -137,7 +148,7 @@ pub fn plan(
                 service: s,
                 cost,
                 reasons,
-                interface: interface.into_iter().collect(),
+                interface,
                 tables_to_move,
                 tables_to_split,
                 state_to_move,
