@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::extract::ItemKind;
 use crate::resolve::Resolved;
 
-use super::naming::{singular, split_identifier};
+use super::naming::{for_each_word, singular};
 
 const MAX_POSTINGS: usize = 50;
 const TOP_K: usize = 5;
@@ -132,13 +132,17 @@ pub(super) fn similarities(
 }
 
 fn add_words(bag: &mut BTreeMap<String, f64>, identifier: &str, weight: f64) {
-    for word in split_identifier(identifier) {
-        if word.len() < 3
-            || STOP_WORDS.contains(&word.as_str())
-            || word.chars().all(|c| c.is_ascii_digit())
+    for_each_word(identifier, |word| {
+        if word.len() < 3 || STOP_WORDS.contains(&word) || word.chars().all(|c| c.is_ascii_digit())
         {
-            continue;
+            return;
         }
-        *bag.entry(singular(&word)).or_default() += weight;
-    }
+        let stem = singular(word);
+        match bag.get_mut(&*stem) {
+            Some(total) => *total += weight,
+            None => {
+                bag.insert(stem.into_owned(), weight);
+            }
+        }
+    });
 }
