@@ -683,10 +683,39 @@ impl Report {
         }
     }
 
-    /// The document as pretty JSON with a final newline, streamed to `writer` (what `report.json` holds).
-    pub fn write_json(&self, mut writer: impl std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut writer, self)?;
-        writer.write_all(b"\n")
+    /// The document as pretty JSON with a final newline, written to `writer` (what `report.json` holds):
+    /// exactly `serde_json::to_writer_pretty(self)`, rendered in parallel (see [`super::pretty`]).
+    pub fn write_json(&self, writer: impl std::io::Write) -> std::io::Result<()> {
+        self.write_json_chunked(super::pretty::CHUNK, writer)
+    }
+
+    fn write_json_chunked(&self, chunk: usize, writer: impl std::io::Write) -> std::io::Result<()> {
+        use super::pretty::Field;
+        // Every field, in declaration order: the test below compares the result with the derived
+        // `Serialize`, so a field added to the struct but not here fails it.
+        let fields = [
+            Field::value("schema_version", &self.schema_version),
+            Field::value("tool", &self.tool),
+            Field::value("input", &self.input),
+            Field::value("summary", &self.summary),
+            Field::array("modules", &self.modules),
+            Field::array("services", &self.services),
+            Field::array("dependencies", &self.dependencies),
+            Field::array("service_dependencies", &self.service_dependencies),
+            Field::array("shared_kernel", &self.shared_kernel),
+            Field::array("split_modules", &self.split_modules),
+            Field::array("data", &self.data),
+            Field::array("environment", &self.environment),
+            Field::array("risks", &self.risks),
+            Field::array("plan", &self.plan),
+            Field::value("distributed_monolith_score", &self.distributed_monolith_score),
+            Field::value("metrics", &self.metrics),
+            Field::array("sweep", &self.sweep),
+            Field::value("external_dependencies", &self.external_dependencies),
+            Field::array("orphans", &self.orphans),
+            Field::array("diagnostics", &self.diagnostics),
+        ];
+        super::pretty::write_object(&fields, chunk, writer)
     }
 }
 
@@ -840,4 +869,34 @@ fn shared_kernel_entries(analysis: &Analysis) -> Vec<SharedKernelEntry> {
     }
     res.sort_by(|a, b| a.role.cmp(b.role).then_with(|| a.module.cmp(&b.module)));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// The parallel writer must produce exactly what serde_json writes from the derived `Serialize`, for
+    /// every chunk size: checked on the two sample monoliths, whose reports use every field.
+    #[test]
+    fn report_json_is_what_serde_json_writes() {
+        for sample in ["bookstore", "clinic"] {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("sample-monoliths")
+                .join(sample);
+            let analysis = crate::analyze(&crate::test_fixture::fixture_config(&root)).unwrap();
+            let doc = Report::from_analysis(&analysis);
+            let mut expected = serde_json::to_vec_pretty(&doc).unwrap();
+            expected.push(b'\n');
+            for chunk in [1, 3, super::super::pretty::CHUNK] {
+                let mut written = Vec::new();
+                doc.write_json_chunked(chunk, &mut written).unwrap();
+                assert!(
+                    written == expected,
+                    "{sample}, chunk {chunk}: the parallel writer differs"
+                );
+            }
+        }
+    }
 }

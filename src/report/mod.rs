@@ -10,6 +10,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
+mod pretty;
 pub mod sarif;
 pub mod service_map;
 
@@ -74,8 +75,7 @@ impl Staged {
 /// What one output file holds.
 enum Contents<'a> {
     Text(String),
-    /// The JSON document, streamed to the file: at a million lines it is 70 MB, not worth building as one
-    /// string first.
+    /// The JSON document, rendered in parallel pieces that are written in order (see [`pretty`]).
     Json(&'a json::Report),
 }
 

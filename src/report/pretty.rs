@@ -1,0 +1,273 @@
+//! Pretty JSON rendered in parallel: byte for byte what `serde_json::to_writer_pretty` writes.
+//!
+//! `report.json` is 70 MB at a million lines, half of it the `dependencies` array. Serialising it on one
+//! thread was the longest task of the report stage while the other formats had long finished. Here each
+//! field of the top-level object is rendered on its own, and the elements of a large array in chunks, in
+//! parallel; each piece is rendered by a formatter that starts at the depth where the piece stands, so the
+//! pieces joined in order are exactly the document serde_json would write in one pass (a test checks this on
+//! whole reports).
+
+use std::io::{self, Write};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::ser::Formatter;
+
+/// Array elements rendered per parallel task: large enough that a task outweighs its scheduling and its
+/// buffer, small enough that a 50,000-element array spreads over every core.
+pub(super) const CHUNK: usize = 512;
+
+/// How one field of the top-level object is rendered into pieces (in order).
+type Render<'a> = Box<dyn Fn(usize) -> serde_json::Result<Vec<Vec<u8>>> + Send + Sync + 'a>;
+
+/// One field of the top-level object: its name and how to render its value.
+pub(super) struct Field<'a> {
+    name: &'static str,
+    render: Render<'a>,
+}
+
+impl<'a> Field<'a> {
+    /// A value rendered as one piece.
+    pub(super) fn value<T: Serialize + Sync>(name: &'static str, value: &'a T) -> Field<'a> {
+        Field { name, render: Box::new(move |_| render_at(value, 1).map(|piece| vec![piece])) }
+    }
+
+    /// An array whose elements are rendered in parallel chunks (of the given size).
+    pub(super) fn array<T: Serialize + Sync>(name: &'static str, items: &'a [T]) -> Field<'a> {
+        Field { name, render: Box::new(move |chunk| array_pieces(items, 1, chunk)) }
+    }
+}
+
+/// Writes the object made of `fields` (in order) as pretty JSON with a final newline, rendering the fields
+/// and the chunks of large arrays in parallel.
+pub(super) fn write_object(
+    fields: &[Field<'_>],
+    chunk: usize,
+    mut writer: impl Write,
+) -> io::Result<()> {
+    let rendered: Vec<serde_json::Result<Vec<Vec<u8>>>> =
+        fields.par_iter().map(|field| (field.render)(chunk)).collect();
+    writer.write_all(b"{")?;
+    for (index, (field, pieces)) in fields.iter().zip(rendered).enumerate() {
+        writer.write_all(if index == 0 { b"\n  " } else { b",\n  " })?;
+        serde_json::to_writer(&mut writer, field.name)?;
+        writer.write_all(b": ")?;
+        for piece in pieces? {
+            writer.write_all(&piece)?;
+        }
+    }
+    writer.write_all(if fields.is_empty() { b"}\n" } else { b"\n}\n" })
+}
+
+/// `items` as a pretty array standing at `depth`: the opening bracket and the first chunk, further chunks,
+/// then the closing bracket, in order.
+fn array_pieces<T: Serialize + Sync>(
+    items: &[T],
+    depth: usize,
+    chunk: usize,
+) -> serde_json::Result<Vec<Vec<u8>>> {
+    if items.is_empty() {
+        return Ok(vec![b"[]".to_vec()]);
+    }
+    let mut pieces: Vec<Vec<u8>> = items
+        .par_chunks(chunk.max(1))
+        .enumerate()
+        .map(|(index, chunk_items)| {
+            let mut out = Vec::new();
+            if index == 0 {
+                out.push(b'[');
+            }
+            for (i, item) in chunk_items.iter().enumerate() {
+                out.extend_from_slice(if index == 0 && i == 0 { b"\n" } else { b",\n" });
+                indent(&mut out, depth + 1);
+                let mut serializer = serde_json::Serializer::with_formatter(
+                    &mut out,
+                    Pretty { depth: depth + 1, has_value: false },
+                );
+                item.serialize(&mut serializer)?;
+            }
+            Ok(out)
+        })
+        .collect::<serde_json::Result<_>>()?;
+    let mut end = b"\n".to_vec();
+    indent(&mut end, depth);
+    end.push(b']');
+    pieces.push(end);
+    Ok(pieces)
+}
+
+/// `value` as pretty JSON standing at `depth` (its nested lines indented from there).
+fn render_at<T: Serialize + ?Sized>(value: &T, depth: usize) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut out, Pretty { depth, has_value: false });
+    value.serialize(&mut serializer)?;
+    Ok(out)
+}
+
+fn indent(out: &mut Vec<u8>, depth: usize) {
+    out.extend(std::iter::repeat_n(b' ', 2 * depth));
+}
+
+/// serde_json's `PrettyFormatter` with its two-space indent, starting at `depth` instead of 0 (its own
+/// depth is private).
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn indent<W: ?Sized + Write>(&self, writer: &mut W) -> io::Result<()> {
+        for _ in 0..self.depth {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    /// `[` or `{`.
+    fn open<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    /// `]` or `}`, on a line of its own unless the array or object is empty.
+    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(bracket)
+    }
+
+    /// Before an array element or an object key: a new line.
+    fn entry<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+}
+
+impl Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.entry(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.entry(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Entry {
+        name: String,
+        tags: Vec<&'static str>,
+        counts: BTreeMap<&'static str, u32>,
+        nested: Vec<Vec<u32>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    struct Doc {
+        version: u32,
+        empty: Vec<Entry>,
+        entries: Vec<Entry>,
+        map: BTreeMap<String, BTreeMap<String, u32>>,
+        score: f64,
+    }
+
+    fn doc() -> Doc {
+        let entry = |i: u32| Entry {
+            name: format!("e{i} \"quoted\"\n"),
+            tags: if i.is_multiple_of(2) { vec![] } else { vec!["a", "b"] },
+            counts: (0..i % 3).map(|k| (["x", "y", "z"][k as usize], k)).collect(),
+            nested: vec![vec![], vec![i, i + 1]],
+            note: i.is_multiple_of(4).then(|| "n".to_owned()),
+        };
+        Doc {
+            version: 1,
+            empty: Vec::new(),
+            entries: (0..7).map(entry).collect(),
+            map: [
+                ("k".to_owned(), [("v".to_owned(), 2)].into()),
+                ("e".to_owned(), BTreeMap::new()),
+            ]
+            .into(),
+            score: 0.25,
+        }
+    }
+
+    fn written(doc: &Doc, chunk: usize) -> Vec<u8> {
+        let fields = [
+            Field::value("version", &doc.version),
+            Field::array("empty", &doc.empty),
+            Field::array("entries", &doc.entries),
+            Field::value("map", &doc.map),
+            Field::value("score", &doc.score),
+        ];
+        let mut out = Vec::new();
+        write_object(&fields, chunk, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn pieces_join_to_what_serde_json_writes_in_one_pass() {
+        let doc = doc();
+        let mut expected = serde_json::to_vec_pretty(&doc).unwrap();
+        expected.push(b'\n');
+        for chunk in [1, 2, 3, 7, 100] {
+            assert_eq!(
+                String::from_utf8(written(&doc, chunk)).unwrap(),
+                String::from_utf8(expected.clone()).unwrap(),
+                "chunk {chunk}"
+            );
+        }
+    }
+}
