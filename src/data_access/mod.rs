@@ -116,12 +116,24 @@ pub fn analyze(
     include_tests: bool,
     diagnostics: &mut Diagnostics,
 ) -> DataAccess {
-    let mut cx = Builder { workspace, resolved, tables: BTreeMap::new(), accesses: Vec::new() };
-    cx.sql(summaries, sql, include_tests, diagnostics);
-    cx.diesel(include_tests);
-    cx.orm_attributes(summaries, include_tests);
-    cx.sea_orm(include_tests);
-    let (state, state_accesses) = state::analyze(resolved, include_tests);
+    // Tables and their accesses, shared state, and the environment do not depend on each other: side by side.
+    let (cx, ((state, state_accesses), environment)) = rayon::join(
+        || {
+            let mut cx =
+                Builder { workspace, resolved, tables: BTreeMap::new(), accesses: Vec::new() };
+            cx.sql(summaries, sql, include_tests, diagnostics);
+            cx.diesel(include_tests);
+            cx.orm_attributes(summaries, include_tests);
+            cx.sea_orm(include_tests);
+            cx
+        },
+        || {
+            rayon::join(
+                || state::analyze(resolved, include_tests),
+                || environment::analyze(summaries, resolved, include_tests),
+            )
+        },
+    );
 
     // Tables in name order; accesses re-pointed to the final indices.
     let names: Vec<String> = cx.tables.keys().cloned().collect();
@@ -149,7 +161,6 @@ pub fn analyze(
         .collect();
 
     let transactions = transactions(summaries, resolved, &accesses, include_tests);
-    let environment = environment::analyze(summaries, resolved, include_tests);
     DataAccess { tables, state, accesses, transactions, environment }
 }
 
