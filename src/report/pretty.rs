@@ -1,8 +1,8 @@
 //! Pretty JSON rendered in parallel: byte for byte what `serde_json::to_writer_pretty` writes.
 //!
-//! `report.json` is 70 MB at a million lines, half of it the `dependencies` array. Serialising it on one
-//! thread was the longest task of the report stage while the other formats had long finished. Here each
-//! field of the top-level object is rendered on its own, and the elements of a large array in chunks, in
+//! `report.json` is 70 MB at a million lines, three quarters of it the `dependencies` array. Serialising it
+//! on one thread was the longest task of the report stage while the other formats had long finished. Here
+//! each field of the top-level object is rendered on its own, and the elements of a large array in chunks, in
 //! parallel; each piece is rendered by a formatter that starts at the depth where the piece stands, so the
 //! pieces joined in order are exactly the document serde_json would write in one pass (a test checks this on
 //! whole reports).
