@@ -155,31 +155,40 @@ fn add_words(
     weights: &mut BTreeMap<String, f64>,
     surfaces: &mut BTreeMap<String, BTreeMap<String, u32>>,
 ) {
+    for_each_stem(identifier, STOP_WORDS, |word, stem| {
+        with_entry(weights, stem, |total| *total += weight);
+        with_entry(surfaces, stem, |forms| with_entry(forms, word, |count| *count += 1));
+    });
+}
+
+/// Calls `f(word, stem)` for each word of `identifier` that can name something: at least three characters,
+/// not only digits and not one of `stop_words`; `stem` is the word's singular.
+pub(super) fn for_each_stem(identifier: &str, stop_words: &[&str], mut f: impl FnMut(&str, &str)) {
     for_each_word(identifier, |word| {
-        if word.len() < 3 || STOP_WORDS.contains(&word) || word.chars().all(|c| c.is_ascii_digit())
+        if word.len() >= 3
+            && !stop_words.contains(&word)
+            && !word.chars().all(|c| c.is_ascii_digit())
         {
-            return;
-        }
-        // Keys are copied only the first time a stem or form is seen.
-        let stem = singular(word);
-        match weights.get_mut(&*stem) {
-            Some(total) => *total += weight,
-            None => {
-                weights.insert(stem.to_string(), weight);
-            }
-        }
-        if !surfaces.contains_key(&*stem) {
-            surfaces.insert(stem.to_string(), BTreeMap::new());
-        }
-        if let Some(forms) = surfaces.get_mut(&*stem) {
-            match forms.get_mut(word) {
-                Some(count) => *count += 1,
-                None => {
-                    forms.insert(word.to_owned(), 1);
-                }
-            }
+            f(word, &singular(word));
         }
     });
+}
+
+/// Applies `f` to the value of `key` in `map`, starting from `V::default()` the first time. The key is copied
+/// only then: words come from a reused buffer, and most are already in the map.
+pub(super) fn with_entry<V: Default>(
+    map: &mut BTreeMap<String, V>,
+    key: &str,
+    f: impl FnOnce(&mut V),
+) {
+    match map.get_mut(key) {
+        Some(value) => f(value),
+        None => {
+            let mut value = V::default();
+            f(&mut value);
+            map.insert(key.to_owned(), value);
+        }
+    }
 }
 
 /// `OrderLine` → `order`, `line`; `order_lines` → `order`, `lines`; `HTTPClient` → `http`, `client`.
@@ -194,7 +203,7 @@ fn split_identifier(identifier: &str) -> Vec<String> {
 /// (`OrderLine` → `order`, `line`; `HTTPClient` → `http`, `client`). The words share one buffer: naming and
 /// semantic coupling split every item name of the code base (a few hundred thousand at a million lines), and
 /// a vector of strings per name was most of their time.
-pub(crate) fn for_each_word(identifier: &str, mut f: impl FnMut(&str)) {
+fn for_each_word(identifier: &str, mut f: impl FnMut(&str)) {
     let mut current = String::new();
     for part in identifier.split(|c: char| !c.is_alphanumeric()) {
         let mut previous: Option<char> = None;
@@ -219,7 +228,7 @@ pub(crate) fn for_each_word(identifier: &str, mut f: impl FnMut(&str)) {
 }
 
 /// A cheap English singular: `categories` → `category`, `addresses` → `address`, `orders` → `order`.
-pub(super) fn singular(word: &str) -> Cow<'_, str> {
+fn singular(word: &str) -> Cow<'_, str> {
     if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 3) {
         return Cow::Owned(format!("{stem}y"));
     }

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::extract::ItemKind;
 use crate::resolve::Resolved;
 
-use super::naming::{for_each_word, singular};
+use super::naming::{for_each_stem, with_entry};
 
 const MAX_POSTINGS: usize = 50;
 const TOP_K: usize = 5;
@@ -132,17 +132,7 @@ pub(super) fn similarities(
 }
 
 fn add_words(bag: &mut BTreeMap<String, f64>, identifier: &str, weight: f64) {
-    for_each_word(identifier, |word| {
-        if word.len() < 3 || STOP_WORDS.contains(&word) || word.chars().all(|c| c.is_ascii_digit())
-        {
-            return;
-        }
-        let stem = singular(word);
-        match bag.get_mut(&*stem) {
-            Some(total) => *total += weight,
-            None => {
-                bag.insert(stem.into_owned(), weight);
-            }
-        }
+    for_each_stem(identifier, STOP_WORDS, |_, stem| {
+        with_entry(bag, stem, |total| *total += weight)
     });
 }
