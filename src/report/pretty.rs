@@ -29,7 +29,14 @@ pub(super) struct Field<'a> {
 impl<'a> Field<'a> {
     /// A value rendered as one piece.
     pub(super) fn value<T: Serialize + Sync>(name: &'static str, value: &'a T) -> Field<'a> {
-        Field { name, render: Box::new(move |_| render_at(value, 1).map(|piece| vec![piece])) }
+        Field {
+            name,
+            render: Box::new(move |_| {
+                let mut piece = Vec::new();
+                serialize_at(&mut piece, value, 1)?;
+                Ok(vec![piece])
+            }),
+        }
     }
 
     /// An array whose elements are rendered in parallel chunks (of the given size).
@@ -47,16 +54,20 @@ pub(super) fn write_object(
 ) -> io::Result<()> {
     let rendered: Vec<serde_json::Result<Vec<Vec<u8>>>> =
         fields.par_iter().map(|field| (field.render)(chunk)).collect();
-    writer.write_all(b"{")?;
+    // The object's own brackets, keys and separators come from the same formatter as its values.
+    let mut object = Pretty { depth: 0, has_value: false };
+    object.begin_object(&mut writer)?;
     for (index, (field, pieces)) in fields.iter().zip(rendered).enumerate() {
-        writer.write_all(if index == 0 { b"\n  " } else { b",\n  " })?;
+        object.begin_object_key(&mut writer, index == 0)?;
         serde_json::to_writer(&mut writer, field.name)?;
-        writer.write_all(b": ")?;
+        object.begin_object_value(&mut writer)?;
         for piece in pieces? {
             writer.write_all(&piece)?;
         }
+        object.end_object_value(&mut writer)?;
     }
-    writer.write_all(if fields.is_empty() { b"}\n" } else { b"\n}\n" })
+    object.end_object(&mut writer)?;
+    writer.write_all(b"\n")
 }
 
 /// `items` as a pretty array standing at `depth`: the opening bracket and the first chunk, further chunks,
@@ -74,39 +85,38 @@ fn array_pieces<T: Serialize + Sync>(
         .enumerate()
         .map(|(index, chunk_items)| {
             let mut out = Vec::new();
+            // Each chunk continues the array inside its brackets; only the first one opens it.
             if index == 0 {
                 out.push(b'[');
             }
+            let mut array = Pretty { depth: depth + 1, has_value: false };
             for (i, item) in chunk_items.iter().enumerate() {
-                out.extend_from_slice(if index == 0 && i == 0 { b"\n" } else { b",\n" });
-                indent(&mut out, depth + 1);
-                let mut serializer = serde_json::Serializer::with_formatter(
-                    &mut out,
-                    Pretty { depth: depth + 1, has_value: false },
-                );
-                item.serialize(&mut serializer)?;
+                array
+                    .begin_array_value(&mut out, index == 0 && i == 0)
+                    .map_err(serde_json::Error::io)?;
+                serialize_at(&mut out, item, depth + 1)?;
             }
             Ok(out)
         })
         .collect::<serde_json::Result<_>>()?;
-    let mut end = b"\n".to_vec();
-    indent(&mut end, depth);
-    end.push(b']');
+    let mut end = Vec::new();
+    Pretty { depth: depth + 1, has_value: true }
+        .end_array(&mut end)
+        .map_err(serde_json::Error::io)?;
     pieces.push(end);
     Ok(pieces)
 }
 
-/// `value` as pretty JSON standing at `depth` (its nested lines indented from there).
-fn render_at<T: Serialize + ?Sized>(value: &T, depth: usize) -> serde_json::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut out, Pretty { depth, has_value: false });
-    value.serialize(&mut serializer)?;
-    Ok(out)
-}
-
-fn indent(out: &mut Vec<u8>, depth: usize) {
-    out.extend(std::iter::repeat_n(b' ', 2 * depth));
+/// Appends `value` as pretty JSON standing at `depth` (its nested lines indented from there).
+fn serialize_at<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    depth: usize,
+) -> serde_json::Result<()> {
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        out,
+        Pretty { depth, has_value: false },
+    ))
 }
 
 /// serde_json's `PrettyFormatter` with its two-space indent, starting at `depth` instead of 0 (its own
