@@ -12,12 +12,10 @@ mod references;
 #[cfg(test)]
 mod tests;
 
-use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
-use ra_ap_syntax::{AstNode, RustLanguage, SmolStr, SyntaxKind, SyntaxNode};
-use rowan::Language;
+use ra_ap_syntax::{SmolStr, SyntaxKind};
 
-use crate::parse::ParsedFile;
-use crate::source::count_code_lines;
+use crate::parse::{NodeId, ParsedFile, SyntaxTree};
+use crate::source::{LineIndex, count_code_lines};
 
 /// An identifier as written. Names are short, and a million-line repository has millions of them (about two
 /// path segments per line): `SmolStr` keeps names of up to 23 bytes inline, with no allocation of their own.
@@ -307,8 +305,12 @@ impl std::fmt::Debug for Reference {
 }
 
 /// Extracts the summary of one parsed file.
-pub fn extract(parsed: &ParsedFile) -> FileSummary {
-    let mut cx = Extractor { parsed, res: FileSummary::default() };
+pub fn extract(parsed: &ParsedFile<'_>) -> FileSummary {
+    let mut cx = Extractor {
+        tree: &parsed.tree,
+        line_index: &parsed.line_index,
+        res: FileSummary::default(),
+    };
     cx.res.syntax_errors = parsed.errors.clone();
     cx.res.scopes.push(Scope {
         parent: None,
@@ -319,7 +321,7 @@ pub fn extract(parsed: &ParsedFile) -> FileSummary {
         code_lines: 0,
     });
     let file_lines = parsed.code_lines;
-    cx.items(parsed.tree.items(), 0, false);
+    cx.items(SyntaxTree::ROOT, 0, false);
     // Each scope's lines exclude its inline children.
     let mut own: Vec<u32> = cx.res.scopes.iter().map(|s| s.code_lines).collect();
     own[0] = file_lines;
@@ -334,27 +336,103 @@ pub fn extract(parsed: &ParsedFile) -> FileSummary {
     cx.res
 }
 
-struct Extractor<'a> {
-    parsed: &'a ParsedFile,
+struct Extractor<'a, 't> {
+    tree: &'a SyntaxTree<'t>,
+    line_index: &'a LineIndex,
     res: FileSummary,
 }
 
-impl Extractor<'_> {
-    fn line(&self, node: &SyntaxNode) -> u32 {
-        self.parsed.line_index.line(node.text_range().start().into())
+/// The kinds of `ast::Item`: what a file, an inline module or an `extern` block lists.
+fn is_item(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        SyntaxKind::ASM_EXPR
+            | SyntaxKind::CONST
+            | SyntaxKind::ENUM
+            | SyntaxKind::EXTERN_BLOCK
+            | SyntaxKind::EXTERN_CRATE
+            | SyntaxKind::FN
+            | SyntaxKind::IMPL
+            | SyntaxKind::MACRO_CALL
+            | SyntaxKind::MACRO_DEF
+            | SyntaxKind::MACRO_RULES
+            | SyntaxKind::MODULE
+            | SyntaxKind::STATIC
+            | SyntaxKind::STRUCT
+            | SyntaxKind::TRAIT
+            | SyntaxKind::TYPE_ALIAS
+            | SyntaxKind::UNION
+            | SyntaxKind::USE
+    )
+}
+
+/// The kinds of `ast::AssocItem`: what an `impl` or `trait` block lists.
+fn is_assoc_item(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        SyntaxKind::CONST | SyntaxKind::FN | SyntaxKind::MACRO_CALL | SyntaxKind::TYPE_ALIAS
+    )
+}
+
+/// The attributes of an item, in order.
+fn attrs<'a>(tree: &'a SyntaxTree<'_>, node: NodeId) -> impl Iterator<Item = NodeId> + 'a {
+    tree.child_nodes(node).filter(|&child| tree.kind(child) == SyntaxKind::ATTR)
+}
+
+/// The kinds of `ast::Type`.
+pub(crate) fn is_type(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        SyntaxKind::ARRAY_TYPE
+            | SyntaxKind::DYN_TRAIT_TYPE
+            | SyntaxKind::FN_PTR_TYPE
+            | SyntaxKind::FOR_TYPE
+            | SyntaxKind::IMPL_TRAIT_TYPE
+            | SyntaxKind::INFER_TYPE
+            | SyntaxKind::MACRO_TYPE
+            | SyntaxKind::NEVER_TYPE
+            | SyntaxKind::PAREN_TYPE
+            | SyntaxKind::PATH_TYPE
+            | SyntaxKind::PATTERN_TYPE
+            | SyntaxKind::PTR_TYPE
+            | SyntaxKind::REF_TYPE
+            | SyntaxKind::SLICE_TYPE
+            | SyntaxKind::TUPLE_TYPE
+    )
+}
+
+impl Extractor<'_, '_> {
+    fn line(&self, node: NodeId) -> u32 {
+        self.line_index.line(self.tree.start(node))
+    }
+
+    /// The item's `NAME` child.
+    fn name(&self, node: NodeId) -> Option<NodeId> {
+        self.tree.child_of_kind(node, SyntaxKind::NAME)
+    }
+
+    /// The text of the item's name; empty when the parser found none.
+    fn name_text(&self, node: NodeId) -> String {
+        self.name(node)
+            .and_then(|name| self.tree.first_token_text(name))
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The line of an item's name (not of its attributes or doc comment), which is where a reader looks.
-    fn name_line(&self, node: &SyntaxNode, name: Option<ast::Name>) -> u32 {
-        match name {
-            Some(name) => self.line(name.syntax()),
-            None => self.line(node),
-        }
+    fn name_line(&self, node: NodeId) -> u32 {
+        self.line(self.name(node).unwrap_or(node))
     }
 
-    fn items(&mut self, items: impl Iterator<Item = ast::Item>, scope: ScopeIdx, test_ctx: bool) {
-        for item in items {
-            let test_only = test_ctx || is_cfg_test(&item);
+    fn is_pub(&self, node: NodeId) -> bool {
+        self.tree.child_of_kind(node, SyntaxKind::VISIBILITY).is_some()
+    }
+
+    /// The items of a file (`SOURCE_FILE`) or of an inline module (`ITEM_LIST`).
+    fn items(&mut self, list: NodeId, scope: ScopeIdx, test_ctx: bool) {
+        let tree = self.tree;
+        for item in tree.child_nodes(list).filter(|&child| is_item(tree.kind(child))) {
+            let test_only = test_ctx || self.is_cfg_test(item);
             self.item(item, scope, test_only);
         }
     }
@@ -364,40 +442,19 @@ impl Extractor<'_> {
         (self.res.items.len() - 1) as u32
     }
 
-    fn item(&mut self, item: ast::Item, scope: ScopeIdx, test_only: bool) {
-        let node = item.syntax().clone();
-        let simple = |kind: ItemKind, name: Option<ast::Name>, vis: Option<ast::Visibility>| {
-            (kind, name, vis.is_some())
-        };
-        let (kind, name, is_pub) = match &item {
-            ast::Item::Module(module) => {
-                self.module(module, scope, test_only);
-                return;
-            }
-            ast::Item::Use(use_item) => {
-                self.use_item(use_item, scope, test_only);
-                return;
-            }
-            ast::Item::Impl(imp) => {
-                self.impl_block(imp, scope, test_only);
-                return;
-            }
-            ast::Item::Trait(tr) => {
-                self.trait_block(tr, scope, test_only);
-                return;
-            }
-            ast::Item::MacroCall(call) => {
-                let name = call
-                    .path()
-                    .and_then(|p| p.segment())
-                    .and_then(|s| s.name_ref())
-                    .map(|n| n.text().to_string())
-                    .unwrap_or_default();
+    fn item(&mut self, node: NodeId, scope: ScopeIdx, test_only: bool) {
+        let kind = match self.tree.kind(node) {
+            SyntaxKind::MODULE => return self.module(node, scope, test_only),
+            SyntaxKind::USE => return self.use_item(node, scope, test_only),
+            SyntaxKind::IMPL => return self.impl_block(node, scope, test_only),
+            SyntaxKind::TRAIT => return self.trait_block(node, scope, test_only),
+            SyntaxKind::MACRO_CALL => {
+                let name = references::macro_name(self.tree, node).unwrap_or_default().to_owned();
                 let index = self.push_item(Item {
                     scope,
                     name,
                     kind: ItemKind::MacroCall,
-                    line: self.line(&node),
+                    line: self.line(node),
                     is_pub: false,
                     test_only,
                     parent: None,
@@ -405,34 +462,33 @@ impl Extractor<'_> {
                     in_trait_impl: false,
                     type_text: None,
                 });
-                self.macro_body(call, scope, test_only);
-                references::collect(self, &node, scope, Some(index), test_only);
+                self.macro_body(node, scope, test_only);
+                references::collect(self, node, scope, Some(index), test_only);
                 return;
             }
-            ast::Item::Struct(it) => simple(ItemKind::Struct, it.name(), it.visibility()),
-            ast::Item::Enum(it) => simple(ItemKind::Enum, it.name(), it.visibility()),
-            ast::Item::Union(it) => simple(ItemKind::Union, it.name(), it.visibility()),
-            ast::Item::Fn(it) => simple(ItemKind::Fn, it.name(), it.visibility()),
-            ast::Item::Const(it) => simple(ItemKind::Const, it.name(), it.visibility()),
-            ast::Item::Static(it) => simple(ItemKind::Static, it.name(), it.visibility()),
-            ast::Item::TypeAlias(it) => simple(ItemKind::TypeAlias, it.name(), it.visibility()),
-            ast::Item::MacroRules(it) => simple(ItemKind::MacroRules, it.name(), it.visibility()),
-            ast::Item::MacroDef(it) => simple(ItemKind::MacroRules, it.name(), it.visibility()),
-            ast::Item::ExternCrate(_) | ast::Item::ExternBlock(_) | ast::Item::AsmExpr(_) => return,
+            SyntaxKind::STRUCT => ItemKind::Struct,
+            SyntaxKind::ENUM => ItemKind::Enum,
+            SyntaxKind::UNION => ItemKind::Union,
+            SyntaxKind::FN => ItemKind::Fn,
+            SyntaxKind::CONST => ItemKind::Const,
+            SyntaxKind::STATIC => ItemKind::Static,
+            SyntaxKind::TYPE_ALIAS => ItemKind::TypeAlias,
+            SyntaxKind::MACRO_RULES | SyntaxKind::MACRO_DEF => ItemKind::MacroRules,
+            // `extern crate`, `extern { .. }` blocks and `global_asm!`.
+            _ => return,
         };
-        let is_mut = matches!(&item, ast::Item::Static(s) if s.mut_token().is_some());
-        let type_text = match &item {
-            ast::Item::Static(s) => s.ty().map(|t| t.syntax().text().to_string()),
-            _ => None,
-        };
-        let line = self.name_line(&node, name.clone());
-        let name = name.map(|n| n.text().to_string()).unwrap_or_default();
+        let is_static = kind == ItemKind::Static;
+        let is_mut = is_static && self.tree.has_token(node, SyntaxKind::MUT_KW);
+        let type_text = is_static
+            .then(|| self.tree.child_nodes(node).find(|&child| is_type(self.tree.kind(child))))
+            .flatten()
+            .map(|ty| self.tree.text(ty).to_owned());
         let index = self.push_item(Item {
             scope,
-            name,
+            name: self.name_text(node),
             kind,
-            line,
-            is_pub,
+            line: self.name_line(node),
+            is_pub: self.is_pub(node),
             test_only,
             parent: None,
             is_mut,
@@ -440,40 +496,40 @@ impl Extractor<'_> {
             type_text,
         });
         if matches!(kind, ItemKind::Struct | ItemKind::Enum) {
-            self.table_attributes(&item, index);
+            self.table_attributes(node, index);
         }
-        references::collect(self, &node, scope, Some(index), test_only);
+        references::collect(self, node, scope, Some(index), test_only);
     }
 
     /// Keeps the attributes that tie a type to a table, and the ORM derives, for the data-access stage.
-    fn table_attributes(&mut self, item: &ast::Item, index: u32) {
-        for attr in item.attrs() {
-            let text = attr.syntax().text().to_string();
+    fn table_attributes(&mut self, node: NodeId, index: u32) {
+        let tree = self.tree;
+        for attr in attrs(tree, node) {
+            let text = tree.text(attr);
             let relevant = text.contains("table_name")
                 || (text.contains("derive")
                     && ORM_DERIVES.iter().any(|derive| text.contains(derive)));
             if relevant {
-                self.res.table_attributes.push((index, text));
+                self.res.table_attributes.push((index, text.to_owned()));
             }
         }
     }
 
     /// Records the body of an item-level macro that defines data, and turns the statics declared by
     /// `lazy_static!` and `thread_local!` into items so that paths to them resolve.
-    fn macro_body(&mut self, call: &ast::MacroCall, scope: ScopeIdx, test_only: bool) {
-        let Some(name) = call.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()) else {
+    fn macro_body(&mut self, call: NodeId, scope: ScopeIdx, test_only: bool) {
+        let Some(name) = references::macro_name(self.tree, call) else {
             return;
         };
-        let name = name.text().to_string();
-        if !DATA_MACROS.contains(&name.as_str()) {
+        if !DATA_MACROS.contains(&name) {
             return;
         }
-        let Some(tt) = call.token_tree() else { return };
-        let text = tt.syntax().text().to_string();
-        let mut chars = text.chars();
+        let name = name.to_owned();
+        let Some(tt) = self.tree.child_of_kind(call, SyntaxKind::TOKEN_TREE) else { return };
+        let mut chars = self.tree.text(tt).chars();
         let (Some(_), Some(_)) = (chars.next(), chars.next_back()) else { return };
         let body = chars.as_str().to_owned();
-        let line = self.line(tt.syntax());
+        let line = self.line(tt);
         if name == "lazy_static" || name == "thread_local" {
             for (offset, static_name, type_text) in declared_statics(&body) {
                 self.push_item(Item {
@@ -493,15 +549,15 @@ impl Extractor<'_> {
         self.res.macro_bodies.push(MacroBody { scope, name, body, line, test_only });
     }
 
-    fn module(&mut self, module: &ast::Module, scope: ScopeIdx, test_only: bool) {
-        let Some(name) = module.name() else { return };
-        let line = self.line(name.syntax());
-        let name = name.text().to_string();
-        let path_attr = path_attribute(module);
-        match module.item_list() {
+    fn module(&mut self, module: NodeId, scope: ScopeIdx, test_only: bool) {
+        let Some(name_node) = self.name(module) else { return };
+        let line = self.line(name_node);
+        let name = self.name_text(module);
+        let path_attr = self.path_attribute(module);
+        match self.tree.child_of_kind(module, SyntaxKind::ITEM_LIST) {
             None => self.res.mod_decls.push(ModDecl { scope, name, line, path_attr, test_only }),
             Some(list) => {
-                let code_lines = count_code_lines(&module.syntax().text().to_string());
+                let code_lines = count_code_lines(self.tree.text(module));
                 self.res.scopes.push(Scope {
                     parent: Some(scope),
                     name,
@@ -511,28 +567,41 @@ impl Extractor<'_> {
                     code_lines,
                 });
                 let inner = (self.res.scopes.len() - 1) as ScopeIdx;
-                self.items(list.items(), inner, test_only);
+                self.items(list, inner, test_only);
             }
         }
     }
 
-    fn use_item(&mut self, use_item: &ast::Use, scope: ScopeIdx, test_only: bool) {
-        let is_pub = use_item.visibility().is_some();
-        let line = self.line(use_item.syntax());
-        for (path, binding) in references::flatten_use(use_item) {
+    fn use_item(&mut self, use_item: NodeId, scope: ScopeIdx, test_only: bool) {
+        let is_pub = self.is_pub(use_item);
+        let line = self.line(use_item);
+        for (path, binding) in references::flatten_use(self.tree, use_item) {
             self.res.imports.push(Import { scope, path, binding, is_pub, line, test_only });
         }
     }
 
-    fn impl_block(&mut self, imp: &ast::Impl, scope: ScopeIdx, test_only: bool) {
-        let node = imp.syntax().clone();
-        let self_ty = imp.self_ty().map(|t| type_name(&t)).unwrap_or_default();
-        let trait_name = imp.trait_().map(|t| type_name(&t));
+    /// The types of an `impl` header, as `ast::Impl` reads them: (self type, trait). The trait is the first
+    /// type when it stands before a `for` keyword (`impl Trait for Type`); the self type is the type after it.
+    fn impl_types(&self, imp: NodeId) -> (Option<NodeId>, Option<NodeId>) {
+        let tree = self.tree;
+        let for_kw = tree
+            .children(imp)
+            .find(|&child| tree.is_token(child) && tree.kind(child) == SyntaxKind::FOR_KW);
+        let mut types = tree.child_nodes(imp).filter(|&child| is_type(tree.kind(child))).peekable();
+        let trait_ =
+            types.next_if(|&ty| for_kw.is_some_and(|for_kw| tree.start(ty) < tree.start(for_kw)));
+        (types.next(), trait_)
+    }
+
+    fn impl_block(&mut self, imp: NodeId, scope: ScopeIdx, test_only: bool) {
+        let (self_ty, trait_) = self.impl_types(imp);
+        let self_ty = self_ty.map(|t| type_name(self.tree, t)).unwrap_or_default();
+        let trait_name = trait_.map(|t| type_name(self.tree, t));
         let impl_index = self.push_item(Item {
             scope,
             name: self_ty.clone(),
             kind: ItemKind::Impl,
-            line: self.line(&node),
+            line: self.line(imp),
             is_pub: false,
             test_only,
             parent: trait_name,
@@ -540,49 +609,50 @@ impl Extractor<'_> {
             in_trait_impl: false,
             type_text: None,
         });
-        self.container(&node, imp.assoc_item_list(), scope, test_only, &self_ty, impl_index);
+        self.container(imp, scope, test_only, &self_ty, impl_index);
     }
 
-    fn trait_block(&mut self, tr: &ast::Trait, scope: ScopeIdx, test_only: bool) {
-        let node = tr.syntax().clone();
-        let name = tr.name().map(|n| n.text().to_string()).unwrap_or_default();
+    fn trait_block(&mut self, tr: NodeId, scope: ScopeIdx, test_only: bool) {
+        let name = self.name_text(tr);
         let trait_index = self.push_item(Item {
             scope,
             name: name.clone(),
             kind: ItemKind::Trait,
-            line: self.name_line(&node, tr.name()),
-            is_pub: tr.visibility().is_some(),
+            line: self.name_line(tr),
+            is_pub: self.is_pub(tr),
             test_only,
             parent: None,
             is_mut: false,
             in_trait_impl: false,
             type_text: None,
         });
-        self.container(&node, tr.assoc_item_list(), scope, test_only, &name, trait_index);
+        self.container(tr, scope, test_only, &name, trait_index);
     }
 
     /// An `impl` or `trait` block: its header (self type, trait, generics, where clauses) belongs to the block's
     /// item, each associated function becomes a method item of its own.
     fn container(
         &mut self,
-        node: &SyntaxNode,
-        list: Option<ast::AssocItemList>,
+        node: NodeId,
         scope: ScopeIdx,
         test_only: bool,
         parent: &str,
         index: u32,
     ) {
-        for child in node.children().filter(|c| !ast::AssocItemList::can_cast(c.kind())) {
-            references::collect(self, &child, scope, Some(index), test_only);
+        let tree = self.tree;
+        for child in tree.child_nodes(node) {
+            if tree.kind(child) != SyntaxKind::ASSOC_ITEM_LIST {
+                references::collect(self, child, scope, Some(index), test_only);
+            }
         }
-        if let Some(list) = list {
+        if let Some(list) = tree.child_of_kind(node, SyntaxKind::ASSOC_ITEM_LIST) {
             self.assoc_items(list, scope, test_only, parent, Some(index));
         }
     }
 
     fn assoc_items(
         &mut self,
-        list: ast::AssocItemList,
+        list: NodeId,
         scope: ScopeIdx,
         test_ctx: bool,
         parent: &str,
@@ -592,29 +662,63 @@ impl Extractor<'_> {
             self.res.items[i as usize].kind == ItemKind::Impl
                 && self.res.items[i as usize].parent.is_some()
         });
-        for assoc in list.assoc_items() {
-            let test_only = test_ctx || is_cfg_test(&assoc);
-            let node = assoc.syntax().clone();
-            match &assoc {
-                ast::AssocItem::Fn(f) => {
-                    let line = self.name_line(&node, f.name());
-                    let index = self.push_item(Item {
-                        scope,
-                        name: f.name().map(|n| n.text().to_string()).unwrap_or_default(),
-                        kind: ItemKind::Method,
-                        line,
-                        is_pub: f.visibility().is_some(),
-                        test_only,
-                        parent: Some(parent.to_owned()),
-                        is_mut: false,
-                        in_trait_impl,
-                        type_text: None,
-                    });
-                    references::collect(self, &node, scope, Some(index), test_only);
-                }
-                _ => references::collect(self, &node, scope, container, test_only),
+        let tree = self.tree;
+        for assoc in tree.child_nodes(list).filter(|&child| is_assoc_item(tree.kind(child))) {
+            let test_only = test_ctx || self.is_cfg_test(assoc);
+            if tree.kind(assoc) == SyntaxKind::FN {
+                let index = self.push_item(Item {
+                    scope,
+                    name: self.name_text(assoc),
+                    kind: ItemKind::Method,
+                    line: self.name_line(assoc),
+                    is_pub: self.is_pub(assoc),
+                    test_only,
+                    parent: Some(parent.to_owned()),
+                    is_mut: false,
+                    in_trait_impl,
+                    type_text: None,
+                });
+                references::collect(self, assoc, scope, Some(index), test_only);
+            } else {
+                references::collect(self, assoc, scope, container, test_only);
             }
         }
+    }
+
+    /// `#[cfg(test)]` (also inside `all(..)`/`any(..)`, but not `not(test)`): code that only exists in test
+    /// builds.
+    fn is_cfg_test(&self, node: NodeId) -> bool {
+        let tree = self.tree;
+        attrs(tree, node).any(|attr| {
+            // Cheap test first (most attributes are derives): `#[cfg(` needs an outer attribute (no `!`) whose
+            // meta starts with the identifier `cfg`.
+            let outer = !tree.has_token(attr, SyntaxKind::BANG);
+            let starts_with_cfg = tree
+                .child_nodes(attr)
+                .next()
+                .and_then(|meta| tree.first_token_text(meta))
+                .is_some_and(|text| text == "cfg");
+            if !(outer && starts_with_cfg) {
+                return false;
+            }
+            let text: String = tree.text(attr).chars().filter(|c| !c.is_whitespace()).collect();
+            let Some(inner) = text.strip_prefix("#[cfg(").and_then(|t| t.strip_suffix(")]")) else {
+                return false;
+            };
+            !inner.contains("not(")
+                && inner
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|word| word == "test")
+        })
+    }
+
+    /// The string of `#[path = "..."]`, if any.
+    fn path_attribute(&self, node: NodeId) -> Option<String> {
+        attrs(self.tree, node).find_map(|attr| {
+            let inner = self.tree.text(attr).trim().strip_prefix("#[")?.strip_suffix(']')?.trim();
+            let value = inner.strip_prefix("path")?.trim_start().strip_prefix('=')?.trim();
+            Some(value.strip_prefix('"')?.strip_suffix('"')?.to_owned())
+        })
     }
 }
 
@@ -674,53 +778,19 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
     None
 }
 
-/// `#[cfg(test)]` (also inside `all(..)`/`any(..)`, but not `not(test)`): code that only exists in test builds.
-fn is_cfg_test(node: &impl HasAttrs) -> bool {
-    node.attrs().any(|attr| {
-        // Cheap test first (most attributes are derives): `#[cfg(` needs an outer attribute (no `!`) whose
-        // meta starts with the identifier `cfg`.
-        let green = attr.syntax().green();
-        let outer = green
-            .children()
-            .all(|child| child.kind() != RustLanguage::kind_to_raw(SyntaxKind::BANG));
-        let starts_with_cfg = green
-            .children()
-            .find_map(|child| child.into_node())
-            .and_then(references::first_token)
-            .is_some_and(|token| token.text() == "cfg");
-        if !(outer && starts_with_cfg) {
-            return false;
-        }
-        let text: String =
-            attr.syntax().text().to_string().chars().filter(|c| !c.is_whitespace()).collect();
-        let Some(inner) = text.strip_prefix("#[cfg(").and_then(|t| t.strip_suffix(")]")) else {
-            return false;
-        };
-        !inner.contains("not(")
-            && inner.split(|c: char| !c.is_alphanumeric() && c != '_').any(|word| word == "test")
-    })
-}
-
-/// The string of `#[path = "..."]`, if any.
-fn path_attribute(node: &impl HasAttrs) -> Option<String> {
-    node.attrs().find_map(|attr| {
-        let text: String = attr.syntax().text().to_string();
-        let inner = text.trim().strip_prefix("#[")?.strip_suffix(']')?.trim();
-        let value = inner.strip_prefix("path")?.trim_start().strip_prefix('=')?.trim();
-        Some(value.strip_prefix('"')?.strip_suffix('"')?.to_owned())
-    })
-}
-
 /// The last path segment of a type (`crate::models::Order<T>` → `Order`, `&mut Vec<X>` → `Vec`).
-pub(crate) fn type_name(ty: &ast::Type) -> String {
-    match ty {
-        ast::Type::PathType(path_type) => path_type
-            .path()
-            .and_then(|p| p.segment())
-            .and_then(|s| s.name_ref())
-            .map(|n| n.text().to_string())
+pub(crate) fn type_name(tree: &SyntaxTree<'_>, ty: NodeId) -> String {
+    match tree.kind(ty) {
+        SyntaxKind::PATH_TYPE => tree
+            .child_of_kind(ty, SyntaxKind::PATH)
+            .and_then(|path| references::path_last_name(tree, path))
+            .unwrap_or_default()
+            .to_owned(),
+        SyntaxKind::REF_TYPE => tree
+            .child_nodes(ty)
+            .find(|&child| is_type(tree.kind(child)))
+            .map(|inner| type_name(tree, inner))
             .unwrap_or_default(),
-        ast::Type::RefType(r) => r.ty().map(|t| type_name(&t)).unwrap_or_default(),
-        other => other.syntax().text().to_string(),
+        _ => tree.text(ty).to_owned(),
     }
 }

@@ -6,16 +6,15 @@
 //! syntax: their text is parsed again as expressions (or items, for `name! { .. }` at item level) and the paths
 //! found are recorded as `in_macro` references, weaker evidence because a macro may use its input in any way.
 
-use ra_ap_syntax::ast::{self, HasName, HasVisibility};
-use ra_ap_syntax::{
-    AstNode, Edition, NodeOrToken, RustLanguage, SourceFile, SyntaxKind, SyntaxNode,
-};
-use rowan::{GreenNodeData, GreenTokenData, Language};
+use std::borrow::Cow;
+
+use ra_ap_syntax::{Edition, SyntaxKind};
 
 use super::{
     Extractor, FileSummary, Import, ImportBinding, Name, RefKind, RefSite, Reference, ScopeIdx,
     StringLiteral,
 };
+use crate::parse::{NodeId, SyntaxTree};
 use crate::source::LineIndex;
 
 /// Macro calls nested deeper than this are not re-parsed (each level re-parses its body once).
@@ -24,15 +23,17 @@ const MAX_MACRO_DEPTH: u32 = 4;
 const WRAPPER_FN: &str = "__decompose_macro_args";
 
 pub(super) fn collect(
-    cx: &mut Extractor<'_>,
-    node: &SyntaxNode,
+    cx: &mut Extractor<'_, '_>,
+    node: NodeId,
     scope: ScopeIdx,
     from_item: Option<u32>,
     test_only: bool,
 ) {
+    let tree = cx.tree;
     let mut collector = Collector {
         res: &mut cx.res,
-        line_index: &cx.parsed.line_index,
+        tree,
+        line_index: cx.line_index,
         line_offset: 0,
         in_macro: false,
         macro_name: None,
@@ -42,20 +43,19 @@ pub(super) fn collect(
         test_only,
     };
     // The kinds above `node` (impl header, item list, source file) decide how its first paths are used.
-    let ancestors: Vec<Frame<'_>> = {
-        let mut kinds: Vec<Frame<'_>> = node
-            .ancestors()
-            .skip(1)
-            .map(|a| Frame { kind: a.kind(), green: None, child: 0 })
-            .collect();
-        kinds.reverse();
-        kinds
-    };
-    collector.walk(node.green(), node.text_range().start().into(), ancestors);
+    let mut ancestors = Vec::new();
+    let mut at = node;
+    while let Some(parent) = tree.parent(at) {
+        ancestors.push(Frame { kind: tree.kind(parent), node: None, child: 0 });
+        at = parent;
+    }
+    ancestors.reverse();
+    collector.walk(node, ancestors);
 }
 
-struct Collector<'a> {
+struct Collector<'a, 't> {
     res: &'a mut FileSummary,
+    tree: &'a SyntaxTree<'t>,
     line_index: &'a LineIndex,
     /// Added to lines of re-parsed macro text to get the line in the real file.
     line_offset: u32,
@@ -69,201 +69,156 @@ struct Collector<'a> {
 }
 
 /// One node on the path from the walk's root to the node being visited.
-///
-/// Why the walk runs over the *green* tree (rowan's immutable, position-free nodes) and not over `SyntaxNode`s:
-/// every `SyntaxNode` the cursor API hands out is a fresh allocation with a reference count, and a file has
-/// about twelve nodes per line, of which the collector cares about one in seven (paths, method calls,
-/// literals, macro calls, `use`s). Walking green nodes costs no allocation; only the interesting nodes are
-/// turned into a small typed tree of their own ([`subtree`]) to read them with the `ast` API.
-struct Frame<'g> {
+struct Frame {
     kind: SyntaxKind,
-    /// `None` for the ancestors above the walk's root, of which only the kind is known.
-    green: Option<&'g GreenNodeData>,
-    /// Index among the node's *node* children (tokens not counted) of the child being visited.
+    /// `None` for the ancestors above the walk's root, of which only the kind counts.
+    node: Option<NodeId>,
+    /// How many node children (tokens not counted) of this node have been entered so far: one past the index
+    /// of the child being visited.
     child: u32,
-}
-
-/// A typed view of one green node, as the root of a tree of its own: offsets inside it start at 0.
-fn subtree<N: AstNode>(green: &GreenNodeData) -> Option<N> {
-    N::cast(SyntaxNode::new_root(green.to_owned()))
-}
-
-fn kind_of(green: &GreenNodeData) -> SyntaxKind {
-    RustLanguage::kind_from_raw(green.kind())
-}
-
-/// The node children of a green node, in order.
-fn child_nodes(green: &GreenNodeData) -> impl Iterator<Item = &GreenNodeData> {
-    green.children().filter_map(|child| child.into_node())
 }
 
 /// Index among the node children of the first one that is not an attribute: the callee of a `CALL_EXPR`,
 /// the receiver of a `METHOD_CALL_EXPR` (`#[attr] f(x)` puts the attribute first).
-fn first_expr_index(green: &GreenNodeData) -> Option<u32> {
-    child_nodes(green).position(|child| kind_of(child) != SyntaxKind::ATTR).map(|i| i as u32)
-}
-
-/// The first node child of `kind`, with its offset from the start of `green`.
-fn child_of_kind_at(green: &GreenNodeData, kind: SyntaxKind) -> Option<(&GreenNodeData, u32)> {
-    let mut offset = 0;
-    for child in green.children() {
-        if let NodeOrToken::Node(node) = child
-            && kind_of(node) == kind
-        {
-            return Some((node, offset));
-        }
-        offset += u32::from(child.text_len());
-    }
-    None
-}
-
-/// The first node child of `kind`.
-fn child_of_kind(green: &GreenNodeData, kind: SyntaxKind) -> Option<&GreenNodeData> {
-    child_nodes(green).find(|child| kind_of(child) == kind)
-}
-
-/// The text of the first token under `green` (a `NAME_REF`'s identifier), as `NameRef::text` reads it.
-fn first_token_text(green: &GreenNodeData) -> Option<&str> {
-    first_token(green).map(GreenTokenData::text)
+fn first_expr_index(tree: &SyntaxTree<'_>, node: NodeId) -> Option<u32> {
+    tree.child_nodes(node).position(|child| tree.kind(child) != SyntaxKind::ATTR).map(|i| i as u32)
 }
 
 /// The last segment's name of a `PATH` node (`a::b::c` → `c`), as `path.segment()?.name_ref()?` reads it.
-fn path_last_name(path: &GreenNodeData) -> Option<&str> {
-    let segment = child_of_kind(path, SyntaxKind::PATH_SEGMENT)?;
-    first_token_text(child_of_kind(segment, SyntaxKind::NAME_REF)?)
+pub(super) fn path_last_name<'t>(tree: &SyntaxTree<'t>, path: NodeId) -> Option<&'t str> {
+    let segment = tree.child_of_kind(path, SyntaxKind::PATH_SEGMENT)?;
+    tree.first_token_text(tree.child_of_kind(segment, SyntaxKind::NAME_REF)?)
 }
 
-/// The segments of a green `PATH` node as written (`crate`, `self`, `super`, `Self` kept); `None` for
-/// qualified paths such as `<T as Trait>::f`. A path is its qualifier (a `PATH` child), `::` and its own
+/// The last segment's name of a `MACRO_CALL`'s path (`diesel::table!` → `table`).
+pub(super) fn macro_name<'t>(tree: &SyntaxTree<'t>, call: NodeId) -> Option<&'t str> {
+    path_last_name(tree, tree.child_of_kind(call, SyntaxKind::PATH)?)
+}
+
+/// The segments of a `PATH` node as written (`crate`, `self`, `super`, `Self` kept); `None` for qualified
+/// paths such as `<T as Trait>::f`. A path is its qualifier (a `PATH` child), `::` and its own
 /// `PATH_SEGMENT`, so the segments are collected from the innermost qualifier outwards.
-fn path_segments(path: &GreenNodeData) -> Option<Vec<Name>> {
+fn path_segments(tree: &SyntaxTree<'_>, path: NodeId) -> Option<Vec<Name>> {
     let mut chain = vec![path];
-    while let Some(qualifier) = chain.last().and_then(|p| child_of_kind(p, SyntaxKind::PATH)) {
+    while let Some(qualifier) = chain.last().and_then(|&p| tree.child_of_kind(p, SyntaxKind::PATH))
+    {
         chain.push(qualifier);
     }
     let mut res = Vec::with_capacity(chain.len());
-    for path in chain.iter().rev() {
+    for &path in chain.iter().rev() {
         // As `Path::segments` does, a path without a segment ends the list.
-        let Some(segment) = child_of_kind(path, SyntaxKind::PATH_SEGMENT) else { break };
-        let Some(name_ref) = child_of_kind(segment, SyntaxKind::NAME_REF) else {
+        let Some(segment) = tree.child_of_kind(path, SyntaxKind::PATH_SEGMENT) else { break };
+        let Some(name_ref) = tree.child_of_kind(segment, SyntaxKind::NAME_REF) else {
             // `<T>::f` or `<T as Trait>::f`, or a segment the parser could not read.
             return None;
         };
-        let token = first_token(name_ref)?;
-        res.push(match RustLanguage::kind_from_raw(token.kind()) {
+        let token = tree.first_token(name_ref)?;
+        res.push(match tree.kind(token) {
             SyntaxKind::SELF_TYPE_KW => Name::new_static("Self"),
             SyntaxKind::SELF_KW => Name::new_static("self"),
             SyntaxKind::SUPER_KW => Name::new_static("super"),
             SyntaxKind::CRATE_KW => Name::new_static("crate"),
-            _ => Name::new(token.text()),
+            _ => Name::new(tree.text(token)),
         });
     }
     (!res.is_empty()).then_some(res)
 }
 
-/// The first token under `green`.
-pub(super) fn first_token(green: &GreenNodeData) -> Option<&GreenTokenData> {
-    let mut node = green;
-    loop {
-        match node.children().next()? {
-            NodeOrToken::Token(token) => return Some(token),
-            NodeOrToken::Node(child) => node = child,
-        }
-    }
-}
-
 /// The method name of a `METHOD_CALL_EXPR` node.
-fn method_name(call: &GreenNodeData) -> Option<&str> {
-    first_token_text(child_of_kind(call, SyntaxKind::NAME_REF)?)
+fn method_name<'t>(tree: &SyntaxTree<'t>, call: NodeId) -> Option<&'t str> {
+    tree.first_token_text(tree.child_of_kind(call, SyntaxKind::NAME_REF)?)
 }
 
-impl Collector<'_> {
+/// The value of a string literal's token (escapes resolved; raw strings as written), as
+/// `ast::String::value` computes it; `None` for a string with a bad escape or a missing quote.
+fn string_value(token: &str) -> Option<Cow<'_, str>> {
+    let left = token.find('"')?;
+    let right = token.rfind('"')?;
+    let contents = token.get(left + 1..right)?;
+    if token.starts_with('r') {
+        return Some(Cow::Borrowed(contents));
+    }
+    if !contents.contains(['\\', '\r', '"']) {
+        // Nothing to unescape, and none of the characters the unescaper rejects when bare.
+        return Some(Cow::Borrowed(contents));
+    }
+    let mut value = String::with_capacity(contents.len());
+    let mut ok = true;
+    ra_ap_syntax::unescape::unescape_str(contents, |_, unescaped| match unescaped {
+        Ok(c) => value.push(c),
+        Err(_) => ok = false,
+    });
+    ok.then_some(Cow::Owned(value))
+}
+
+impl Collector<'_, '_> {
     fn line_at(&self, offset: u32) -> u32 {
         self.line_index.line(offset) + self.line_offset
     }
 
-    /// Visits every node under `root` in preorder, with an explicit stack (deeply nested input must not
-    /// overflow the call stack). `ancestors` are the frames above `root`.
-    fn walk<'g>(&mut self, root: &'g GreenNodeData, root_offset: u32, mut stack: Vec<Frame<'g>>) {
+    /// Visits every node under `root` in preorder (file order, which is the order of the tree's entries),
+    /// without recursion, so deeply nested input cannot overflow the call stack. `stack` holds the frames
+    /// above `root`.
+    fn walk(&mut self, root: NodeId, mut stack: Vec<Frame>) {
+        let tree = self.tree;
         let base = stack.len();
-        // Children still to visit, per frame of the stack from `base` on: (iterator, offset of the next child).
-        let mut pending: Vec<(rowan::Children<'g>, u32)> = Vec::new();
-        let mut next = Some((root, root_offset));
+        let end = tree.subtree_end(root);
+        let mut id = root;
         loop {
-            if let Some((green, offset)) = next.take() {
-                let kind = kind_of(green);
-                let descend = self.enter(green, kind, offset, &stack);
-                if descend {
-                    stack.push(Frame { kind, green: Some(green), child: 0 });
-                    pending.push((green.children(), offset));
+            let kind = tree.kind(id);
+            let mut next = if self.enter(id, kind, &stack) {
+                stack.push(Frame { kind, node: Some(id), child: 0 });
+                id + 1
+            } else {
+                tree.subtree_end(id)
+            };
+            // On to the next node in preorder: skip tokens, and close the frames whose subtree has ended.
+            loop {
+                while stack.len() > base
+                    && stack
+                        .last()
+                        .and_then(|f| f.node)
+                        .is_some_and(|n| tree.subtree_end(n) <= next)
+                {
+                    stack.pop();
                 }
-            }
-            // Find the next node child of the innermost frame that has one left.
-            let Some((children, child_offset)) = pending.last_mut() else { break };
-            let mut found = None;
-            for child in children.by_ref() {
-                let at = *child_offset;
-                *child_offset += u32::from(child.text_len());
-                if let NodeOrToken::Node(node) = child {
-                    found = Some((node, at));
+                if next >= end {
+                    return;
+                }
+                if !tree.is_token(next) {
                     break;
                 }
+                next += 1;
             }
-            match found {
-                Some(child) => {
-                    next = Some(child);
-                    // The frame's `child` counts the node children entered so far (minus one = this one).
-                    if let Some(frame) = stack.last_mut() {
-                        frame.child += 1;
-                    }
-                }
-                None => {
-                    pending.pop();
-                    stack.pop();
-                    if stack.len() < base {
-                        break;
-                    }
-                }
+            // `next` is a child of the innermost open frame.
+            if let Some(frame) = stack.last_mut() {
+                frame.child += 1;
             }
+            id = next;
         }
     }
 
     /// Handles one node; returns whether to visit its children.
-    fn enter(
-        &mut self,
-        green: &GreenNodeData,
-        kind: SyntaxKind,
-        offset: u32,
-        ancestors: &[Frame<'_>],
-    ) -> bool {
+    fn enter(&mut self, node: NodeId, kind: SyntaxKind, ancestors: &[Frame]) -> bool {
+        let tree = self.tree;
         match kind {
             // Attributes (`#[derive(..)]`) and visibilities (`pub(in path)`) name no dependency.
             SyntaxKind::ATTR | SyntaxKind::VISIBILITY => return false,
             SyntaxKind::USE => {
-                if let Some(use_item) = subtree::<ast::Use>(green) {
-                    self.use_item(&use_item, offset);
-                }
+                self.use_item(node);
                 return false;
             }
-            SyntaxKind::PATH => self.path(green, offset, ancestors),
+            SyntaxKind::PATH => self.path(node, ancestors),
             SyntaxKind::METHOD_CALL_EXPR => {
-                if let Some((name, name_offset)) = child_of_kind_at(green, SyntaxKind::NAME_REF) {
-                    let line = self.line_at(offset + name_offset);
+                if let Some(name) = tree.child_of_kind(node, SyntaxKind::NAME_REF) {
+                    let line = self.line_at(tree.start(name));
                     let arg_of = self.arg_of(ancestors);
-                    let text = first_token_text(name).unwrap_or_default();
+                    let text = tree.first_token_text(name).unwrap_or_default();
                     self.push(vec![Name::new(text)], RefKind::MethodCall, line, arg_of, None);
                 }
             }
-            SyntaxKind::LITERAL => {
-                if let Some(literal) = subtree::<ast::Literal>(green) {
-                    self.literal(&literal, offset, ancestors);
-                }
-            }
-            SyntaxKind::MACRO_CALL => {
-                if let Some(call) = subtree::<ast::MacroCall>(green) {
-                    self.macro_body(&call, offset, ancestors);
-                }
-            }
+            SyntaxKind::LITERAL => self.literal(node, ancestors),
+            SyntaxKind::MACRO_CALL => self.macro_body(node, ancestors),
             _ => {}
         }
         true
@@ -290,28 +245,30 @@ impl Collector<'_> {
 
     /// The function or method whose argument list holds the node whose ancestors are `ancestors` (the
     /// nearest one, within the same expression; the macro's name for the arguments of a macro).
-    fn arg_of(&self, ancestors: &[Frame<'_>]) -> Option<Name> {
+    fn arg_of(&self, ancestors: &[Frame]) -> Option<Name> {
+        let tree = self.tree;
         for (depth, frame) in ancestors.iter().enumerate().rev() {
             match frame.kind {
                 SyntaxKind::ARG_LIST => {
                     let call = ancestors.get(depth.checked_sub(1)?)?;
-                    let green = call.green?;
+                    let node = call.node?;
                     return match call.kind {
                         SyntaxKind::CALL_EXPR => {
                             // The callee is the call's first expression child (`CallExpr::expr`).
-                            let callee =
-                                child_nodes(green).nth(first_expr_index(green)? as usize)?;
-                            if kind_of(callee) != SyntaxKind::PATH_EXPR {
+                            let first = first_expr_index(tree, node)? as usize;
+                            let callee = tree.child_nodes(node).nth(first)?;
+                            if tree.kind(callee) != SyntaxKind::PATH_EXPR {
                                 return None;
                             }
-                            let name = path_last_name(child_of_kind(callee, SyntaxKind::PATH)?)?;
+                            let path = tree.child_of_kind(callee, SyntaxKind::PATH)?;
+                            let name = path_last_name(tree, path)?;
                             if name == WRAPPER_FN {
                                 self.macro_name.clone()
                             } else {
                                 Some(Name::new(name))
                             }
                         }
-                        SyntaxKind::METHOD_CALL_EXPR => method_name(green).map(Name::new),
+                        SyntaxKind::METHOD_CALL_EXPR => method_name(tree, node).map(Name::new),
                         _ => None,
                     };
                 }
@@ -327,14 +284,24 @@ impl Collector<'_> {
     }
 
     /// Keeps string literals that may name data: SQL, URLs and connection strings, file paths, env var names.
-    fn literal(&mut self, literal: &ast::Literal, offset: u32, ancestors: &[Frame<'_>]) {
-        let ast::LiteralKind::String(string) = literal.kind() else { return };
-        let Ok(value) = string.value() else { return };
+    fn literal(&mut self, literal: NodeId, ancestors: &[Frame]) {
+        let tree = self.tree;
+        // The literal's token: its first child that is not an attribute or trivia (`ast::Literal::token`).
+        let Some(token) = tree.children(literal).find(|&child| {
+            let kind = tree.kind(child);
+            kind != SyntaxKind::ATTR && !kind.is_trivia()
+        }) else {
+            return;
+        };
+        if !tree.is_token(token) || tree.kind(token) != SyntaxKind::STRING {
+            return;
+        }
+        let Some(value) = string_value(tree.text(token)) else { return };
         let arg_of = self.arg_of(ancestors);
         if !is_interesting_literal(&value, arg_of.as_deref()) {
             return;
         }
-        let line = self.line_at(offset);
+        let line = self.line_at(tree.start(literal));
         self.res.literals.push(StringLiteral {
             scope: self.scope,
             from_item: self.from_item,
@@ -346,7 +313,7 @@ impl Collector<'_> {
         });
     }
 
-    fn path(&mut self, green: &GreenNodeData, offset: u32, ancestors: &[Frame<'_>]) {
+    fn path(&mut self, path: NodeId, ancestors: &[Frame]) {
         let Some(parent) = ancestors.last() else {
             return;
         };
@@ -354,11 +321,14 @@ impl Collector<'_> {
         if parent.kind == SyntaxKind::PATH {
             return;
         }
+        let tree = self.tree;
         let grandparent = ancestors.len().checked_sub(2).and_then(|i| ancestors.get(i));
         // Whether the path's parent is the grandparent's first expression (the callee of a call, the receiver
         // of a method call): the grandparent's `child` counter is one past the index of the child being visited.
         let parent_is_first_child = grandparent.is_some_and(|g| {
-            g.green.and_then(first_expr_index).is_some_and(|first| g.child == first + 1)
+            g.node
+                .and_then(|node| first_expr_index(tree, node))
+                .is_some_and(|first| g.child == first + 1)
         });
         let kind = match parent.kind {
             SyntaxKind::PATH_TYPE => match grandparent.map(|g| g.kind) {
@@ -378,7 +348,7 @@ impl Collector<'_> {
             SyntaxKind::ATTR | SyntaxKind::USE_TREE | SyntaxKind::VISIBILITY => return,
             _ => RefKind::Type,
         };
-        let Some(segments) = path_segments(green) else {
+        let Some(segments) = path_segments(tree, path) else {
             return;
         };
         // The macro wrapper's own name, and `self` as a value (the receiver), name no dependency.
@@ -387,7 +357,7 @@ impl Collector<'_> {
         {
             return;
         }
-        let line = self.line_at(offset);
+        let line = self.line_at(tree.start(path));
         let arg_of = self.arg_of(ancestors);
         let receiver_of = match grandparent {
             Some(g)
@@ -395,17 +365,18 @@ impl Collector<'_> {
                     && g.kind == SyntaxKind::METHOD_CALL_EXPR
                     && parent_is_first_child =>
             {
-                g.green.and_then(method_name).map(Name::new)
+                g.node.and_then(|node| method_name(tree, node)).map(Name::new)
             }
             _ => None,
         };
         self.push(segments, kind, line, arg_of, receiver_of);
     }
 
-    fn use_item(&mut self, use_item: &ast::Use, offset: u32) {
-        let is_pub = use_item.visibility().is_some();
-        let line = self.line_at(offset);
-        for (path, binding) in flatten_use(use_item) {
+    fn use_item(&mut self, use_item: NodeId) {
+        let tree = self.tree;
+        let is_pub = tree.child_of_kind(use_item, SyntaxKind::VISIBILITY).is_some();
+        let line = self.line_at(tree.start(use_item));
+        for (path, binding) in flatten_use(tree, use_item) {
             self.res.imports.push(Import {
                 scope: self.scope,
                 path,
@@ -417,15 +388,14 @@ impl Collector<'_> {
         }
     }
 
-    /// Re-parses a macro call's arguments and collects the paths in them. `call` is a tree of its own, whose
-    /// offsets are relative to `offset`.
-    fn macro_body(&mut self, call: &ast::MacroCall, offset: u32, ancestors: &[Frame<'_>]) {
+    /// Re-parses a macro call's arguments and collects the paths in them.
+    fn macro_body(&mut self, call: NodeId, ancestors: &[Frame]) {
         if self.depth >= MAX_MACRO_DEPTH {
             return;
         }
-        let Some(tt) = call.token_tree() else { return };
-        let text = tt.syntax().text().to_string();
-        let mut chars = text.chars();
+        let tree = self.tree;
+        let Some(tt) = tree.child_of_kind(call, SyntaxKind::TOKEN_TREE) else { return };
+        let mut chars = tree.text(tt).chars();
         let (Some(open), Some(_)) = (chars.next(), chars.next_back()) else {
             return;
         };
@@ -442,20 +412,17 @@ impl Collector<'_> {
         } else {
             format!("fn {WRAPPER_FN}() {{ {WRAPPER_FN}({body}); }}")
         };
-        let tree = crate::parse::syntax_tree(&wrapped, Edition::CURRENT);
+        let body_tree = crate::parse::syntax_tree(&wrapped, Edition::CURRENT);
         let line_index = LineIndex::new(&wrapped);
-        let body_line = self.line_at(offset + u32::from(tt.syntax().text_range().start()));
-        let macro_name = call
-            .path()
-            .and_then(|p| p.segment())
-            .and_then(|s| s.name_ref())
-            .map(|n| Name::new(n.text()));
+        let body_line = self.line_at(tree.start(tt));
+        let macro_name = macro_name(tree, call).map(Name::new);
         if macro_name.as_deref() == Some("concat") {
             let arg_of = self.arg_of(ancestors).or_else(|| self.macro_name.clone());
-            self.concat(&tree, body_line, arg_of);
+            self.concat(&body_tree, body_line, arg_of);
         }
         let mut nested = Collector {
             res: self.res,
+            tree: &body_tree,
             line_index: &line_index,
             line_offset: body_line.saturating_sub(1),
             in_macro: true,
@@ -465,22 +432,27 @@ impl Collector<'_> {
             from_item: self.from_item,
             test_only: self.test_only,
         };
-        nested.walk(tree.syntax().green(), 0, Vec::new());
+        nested.walk(SyntaxTree::ROOT, Vec::new());
     }
-}
 
-impl Collector<'_> {
     /// `concat!("SELECT a ", "FROM b")` is one string at compile time: keep it whole, as the `concat` literal.
-    fn concat(&mut self, tree: &SourceFile, line: u32, arg_of: Option<Name>) {
-        let value: String = tree
-            .syntax()
-            .descendants()
-            .filter_map(ast::Literal::cast)
-            .filter_map(|literal| match literal.kind() {
-                ast::LiteralKind::String(s) => s.value().ok().map(|v| v.into_owned()),
-                _ => None,
-            })
-            .collect();
+    fn concat(&mut self, body: &SyntaxTree<'_>, line: u32, arg_of: Option<Name>) {
+        let mut value = String::new();
+        for id in SyntaxTree::ROOT..body.subtree_end(SyntaxTree::ROOT) {
+            if body.kind(id) != SyntaxKind::LITERAL || body.is_token(id) {
+                continue;
+            }
+            let token = body.children(id).find(|&child| {
+                let kind = body.kind(child);
+                kind != SyntaxKind::ATTR && !kind.is_trivia()
+            });
+            if let Some(token) =
+                token.filter(|&t| body.is_token(t) && body.kind(t) == SyntaxKind::STRING)
+                && let Some(part) = string_value(body.text(token))
+            {
+                value.push_str(&part);
+            }
+        }
         if !is_interesting_literal(&value, None) {
             return;
         }
@@ -535,31 +507,37 @@ fn is_interesting_literal(value: &str, arg_of: Option<&str>) -> bool {
 }
 
 /// Flattens a use tree: `use a::{b, c::d as e, f::*};` → `a::b`, `a::c::d as e`, `a::f::*`.
-pub(super) fn flatten_use(use_item: &ast::Use) -> Vec<(Vec<Name>, ImportBinding)> {
+pub(super) fn flatten_use(
+    tree: &SyntaxTree<'_>,
+    use_item: NodeId,
+) -> Vec<(Vec<Name>, ImportBinding)> {
     let mut res = Vec::new();
-    if let Some(tree) = use_item.use_tree() {
-        flatten_tree(&tree, &mut Vec::new(), &mut res);
+    if let Some(use_tree) = tree.child_of_kind(use_item, SyntaxKind::USE_TREE) {
+        flatten_tree(tree, use_tree, &mut Vec::new(), &mut res);
     }
     res
 }
 
 fn flatten_tree(
-    tree: &ast::UseTree,
+    tree: &SyntaxTree<'_>,
+    use_tree: NodeId,
     prefix: &mut Vec<Name>,
     res: &mut Vec<(Vec<Name>, ImportBinding)>,
 ) {
     let depth = prefix.len();
-    if let Some(path) = tree.path() {
-        let Some(segments) = path_segments(path.syntax().green()) else {
+    if let Some(path) = tree.child_of_kind(use_tree, SyntaxKind::PATH) {
+        let Some(segments) = path_segments(tree, path) else {
             return;
         };
         prefix.extend(segments);
     }
-    if let Some(list) = tree.use_tree_list() {
-        for child in list.use_trees() {
-            flatten_tree(&child, prefix, res);
+    if let Some(list) = tree.child_of_kind(use_tree, SyntaxKind::USE_TREE_LIST) {
+        for child in tree.child_nodes(list) {
+            if tree.kind(child) == SyntaxKind::USE_TREE {
+                flatten_tree(tree, child, prefix, res);
+            }
         }
-    } else if tree.star_token().is_some() {
+    } else if tree.has_token(use_tree, SyntaxKind::STAR) {
         res.push((prefix.clone(), ImportBinding::Glob));
     } else if !prefix.is_empty() {
         // `use a::b::{self}` names `b`.
@@ -567,10 +545,10 @@ fn flatten_tree(
         if path.len() > 1 && path.last().is_some_and(|s| s == "self") {
             path.pop();
         }
-        let binding = match tree.rename() {
-            Some(rename) => match rename.name() {
-                Some(name) if rename.underscore_token().is_none() => {
-                    ImportBinding::Name(name.text().to_string())
+        let binding = match tree.child_of_kind(use_tree, SyntaxKind::RENAME) {
+            Some(rename) => match tree.child_of_kind(rename, SyntaxKind::NAME) {
+                Some(name) if !tree.has_token(rename, SyntaxKind::UNDERSCORE) => {
+                    ImportBinding::Name(tree.first_token_text(name).unwrap_or_default().to_owned())
                 }
                 _ => ImportBinding::Underscore,
             },
