@@ -46,7 +46,7 @@ pub(super) fn collect(
     let mut ancestors = Vec::new();
     let mut at = node;
     while let Some(parent) = tree.parent(at) {
-        ancestors.push(Frame { kind: tree.kind(parent), node: None, child: 0 });
+        ancestors.push(Frame { kind: tree.kind(parent), node: None, end: 0, child: 0 });
         at = parent;
     }
     ancestors.reverse();
@@ -73,6 +73,9 @@ struct Frame {
     kind: SyntaxKind,
     /// `None` for the ancestors above the walk's root, of which only the kind counts.
     node: Option<NodeId>,
+    /// Where the node's subtree ends ([`SyntaxTree::subtree_end`]), kept here since the walk checks it after
+    /// every entry; unused above the walk's root, whose frames the walk never closes.
+    end: NodeId,
     /// How many node children (tokens not counted) of this node have been entered so far: one past the index
     /// of the child being visited.
     child: u32,
@@ -97,22 +100,28 @@ pub(super) fn macro_name<'t>(tree: &SyntaxTree<'t>, call: NodeId) -> Option<&'t 
 
 /// The segments of a `PATH` node as written (`crate`, `self`, `super`, `Self` kept); `None` for qualified
 /// paths such as `<T as Trait>::f`. A path is its qualifier (a `PATH` child), `::` and its own
-/// `PATH_SEGMENT`, so the segments are collected from the innermost qualifier outwards.
-fn path_segments(tree: &SyntaxTree<'_>, path: NodeId) -> Option<Vec<Name>> {
-    let mut chain = vec![path];
-    while let Some(qualifier) = chain.last().and_then(|&p| tree.child_of_kind(p, SyntaxKind::PATH))
-    {
-        chain.push(qualifier);
-    }
-    let mut res = Vec::with_capacity(chain.len());
-    for &path in chain.iter().rev() {
-        // As `Path::segments` does, a path without a segment ends the list.
-        let Some(segment) = tree.child_of_kind(path, SyntaxKind::PATH_SEGMENT) else { break };
-        let Some(name_ref) = tree.child_of_kind(segment, SyntaxKind::NAME_REF) else {
-            // `<T>::f` or `<T as Trait>::f`, or a segment the parser could not read.
-            return None;
+/// `PATH_SEGMENT`. `Path::segments` reads from the innermost qualifier outwards and stops at a path without
+/// a segment; this reads from the outermost path inwards (no list of the qualifiers needed), keeps what lies
+/// inside the innermost path without a segment, and reverses. `spare` is room for what [`Reference::new`]
+/// appends, so that the vector is allocated once.
+fn path_segments(tree: &SyntaxTree<'_>, path: NodeId, spare: usize) -> Option<Vec<Name>> {
+    let qualifier = |p: NodeId| tree.child_of_kind(p, SyntaxKind::PATH);
+    let depth = std::iter::successors(Some(path), |&p| qualifier(p)).count();
+    let mut res = Vec::with_capacity(depth + spare);
+    // Whether every segment kept so far has a name (`<T>::f` has none).
+    let mut named = true;
+    for p in std::iter::successors(Some(path), |&p| qualifier(p)) {
+        let Some(segment) = tree.child_of_kind(p, SyntaxKind::PATH_SEGMENT) else {
+            res.clear();
+            named = true;
+            continue;
         };
-        let token = tree.first_token(name_ref)?;
+        let Some(token) =
+            tree.child_of_kind(segment, SyntaxKind::NAME_REF).and_then(|n| tree.first_token(n))
+        else {
+            named = false;
+            continue;
+        };
         res.push(match tree.kind(token) {
             SyntaxKind::SELF_TYPE_KW => Name::new_static("Self"),
             SyntaxKind::SELF_KW => Name::new_static("self"),
@@ -121,7 +130,8 @@ fn path_segments(tree: &SyntaxTree<'_>, path: NodeId) -> Option<Vec<Name>> {
             _ => Name::new(tree.text(token)),
         });
     }
-    (!res.is_empty()).then_some(res)
+    res.reverse();
+    (named && !res.is_empty()).then_some(res)
 }
 
 /// The method name of a `METHOD_CALL_EXPR` node.
@@ -167,19 +177,14 @@ impl Collector<'_, '_> {
         loop {
             let kind = tree.kind(id);
             let mut next = if self.enter(id, kind, &stack) {
-                stack.push(Frame { kind, node: Some(id), child: 0 });
+                stack.push(Frame { kind, node: Some(id), end: tree.subtree_end(id), child: 0 });
                 id + 1
             } else {
                 tree.subtree_end(id)
             };
             // On to the next node in preorder: skip tokens, and close the frames whose subtree has ended.
             loop {
-                while stack.len() > base
-                    && stack
-                        .last()
-                        .and_then(|f| f.node)
-                        .is_some_and(|n| tree.subtree_end(n) <= next)
-                {
+                while stack.len() > base && stack.last().is_some_and(|frame| frame.end <= next) {
                     stack.pop();
                 }
                 if next >= end {
@@ -214,7 +219,9 @@ impl Collector<'_, '_> {
                     let line = self.line_at(tree.start(name));
                     let arg_of = self.arg_of(ancestors);
                     let text = tree.first_token_text(name).unwrap_or_default();
-                    self.push(vec![Name::new(text)], RefKind::MethodCall, line, arg_of, None);
+                    let mut path = Vec::with_capacity(1 + usize::from(arg_of.is_some()));
+                    path.push(Name::new(text));
+                    self.push(path, RefKind::MethodCall, line, arg_of, None);
                 }
             }
             SyntaxKind::LITERAL => self.literal(node, ancestors),
@@ -348,16 +355,6 @@ impl Collector<'_, '_> {
             SyntaxKind::ATTR | SyntaxKind::USE_TREE | SyntaxKind::VISIBILITY => return,
             _ => RefKind::Type,
         };
-        let Some(segments) = path_segments(tree, path) else {
-            return;
-        };
-        // The macro wrapper's own name, and `self` as a value (the receiver), name no dependency.
-        if segments.first().is_some_and(|s| s == WRAPPER_FN)
-            || (segments.len() == 1 && segments[0] == "self")
-        {
-            return;
-        }
-        let line = self.line_at(tree.start(path));
         let arg_of = self.arg_of(ancestors);
         let receiver_of = match grandparent {
             Some(g)
@@ -369,6 +366,17 @@ impl Collector<'_, '_> {
             }
             _ => None,
         };
+        let spare = usize::from(arg_of.is_some()) + usize::from(receiver_of.is_some());
+        let Some(segments) = path_segments(tree, path, spare) else {
+            return;
+        };
+        // The macro wrapper's own name, and `self` as a value (the receiver), name no dependency.
+        if segments.first().is_some_and(|s| s == WRAPPER_FN)
+            || (segments.len() == 1 && segments[0] == "self")
+        {
+            return;
+        }
+        let line = self.line_at(tree.start(path));
         self.push(segments, kind, line, arg_of, receiver_of);
     }
 
@@ -526,7 +534,7 @@ fn flatten_tree(
 ) {
     let depth = prefix.len();
     if let Some(path) = tree.child_of_kind(use_tree, SyntaxKind::PATH) {
-        let Some(segments) = path_segments(tree, path) else {
+        let Some(segments) = path_segments(tree, path, 0) else {
             return;
         };
         prefix.extend(segments);
