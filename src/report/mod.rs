@@ -35,6 +35,8 @@ pub fn write(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf
     let doc = json::Report::from_analysis(analysis);
     let staged: Vec<anyhow::Result<Vec<Staged>>> =
         config.formats.par_iter().map(|format| stage(&doc, *format, out)).collect();
+    // Freeing the document (the largest one holds every piece of evidence) is left to another thread.
+    crate::drop_in_background(doc);
     if staged.iter().any(Result::is_err) {
         let mut first_error = None;
         for result in staged {
