@@ -139,6 +139,19 @@ fn method_name<'t>(tree: &SyntaxTree<'t>, call: NodeId) -> Option<&'t str> {
     tree.first_token_text(tree.child_of_kind(call, SyntaxKind::NAME_REF)?)
 }
 
+/// The value of a `LITERAL` node that is a string (`ast::Literal::kind` reads its token: the first child that
+/// is not an attribute or trivia); `None` for other literals and for strings [`string_value`] rejects.
+fn string_literal_value<'t>(tree: &SyntaxTree<'t>, literal: NodeId) -> Option<Cow<'t, str>> {
+    let token = tree.children(literal).find(|&child| {
+        let kind = tree.kind(child);
+        kind != SyntaxKind::ATTR && !kind.is_trivia()
+    })?;
+    if !tree.is_token(token) || tree.kind(token) != SyntaxKind::STRING {
+        return None;
+    }
+    string_value(tree.text(token))
+}
+
 /// The value of a string literal's token (escapes resolved; raw strings as written), as
 /// `ast::String::value` computes it; `None` for a string with a bad escape or a missing quote.
 fn string_value(token: &str) -> Option<Cow<'_, str>> {
@@ -293,17 +306,7 @@ impl Collector<'_, '_> {
     /// Keeps string literals that may name data: SQL, URLs and connection strings, file paths, env var names.
     fn literal(&mut self, literal: NodeId, ancestors: &[Frame]) {
         let tree = self.tree;
-        // The literal's token: its first child that is not an attribute or trivia (`ast::Literal::token`).
-        let Some(token) = tree.children(literal).find(|&child| {
-            let kind = tree.kind(child);
-            kind != SyntaxKind::ATTR && !kind.is_trivia()
-        }) else {
-            return;
-        };
-        if !tree.is_token(token) || tree.kind(token) != SyntaxKind::STRING {
-            return;
-        }
-        let Some(value) = string_value(tree.text(token)) else { return };
+        let Some(value) = string_literal_value(tree, literal) else { return };
         let arg_of = self.arg_of(ancestors);
         if !is_interesting_literal(&value, arg_of.as_deref()) {
             return;
@@ -447,16 +450,8 @@ impl Collector<'_, '_> {
     fn concat(&mut self, body: &SyntaxTree<'_>, line: u32, arg_of: Option<Name>) {
         let mut value = String::new();
         for id in SyntaxTree::ROOT..body.subtree_end(SyntaxTree::ROOT) {
-            if body.kind(id) != SyntaxKind::LITERAL || body.is_token(id) {
-                continue;
-            }
-            let token = body.children(id).find(|&child| {
-                let kind = body.kind(child);
-                kind != SyntaxKind::ATTR && !kind.is_trivia()
-            });
-            if let Some(token) =
-                token.filter(|&t| body.is_token(t) && body.kind(t) == SyntaxKind::STRING)
-                && let Some(part) = string_value(body.text(token))
+            if body.kind(id) == SyntaxKind::LITERAL
+                && let Some(part) = string_literal_value(body, id)
             {
                 value.push_str(&part);
             }
