@@ -15,10 +15,12 @@
 //!   ...). Its findings say nothing about where services are. The errors kept here are exactly the lexer's
 //!   and the parser's.
 //!
-//! The tree has the same nodes, tokens and text ranges as rowan's tree of the same text: it is built from the
-//! same parser steps (`LexedStr::intersperse_trivia`, which also decides which comments belong to an item).
+//! The tree has the same nodes, tokens and text ranges as rowan's tree of the same text (a test compares them):
+//! it is built from the same parser steps, with whitespace and comments put back by the rules of
+//! `LexedStr::intersperse_trivia` (see [`Builder`]). The errors are the same too, except that an illegal float
+//! index (`x.1e0`) is reported on its own line; rust-analyzer gives the token's index as its offset.
 
-use ra_ap_parser::{LexedStr, StrStep, SyntaxKind, TopEntryPoint};
+use ra_ap_parser::{LexedStr, Step, SyntaxKind, TopEntryPoint};
 use ra_ap_syntax::Edition as RaEdition;
 
 use crate::discover::Edition;
@@ -59,18 +61,42 @@ fn build<'t>(
     let lexed = LexedStr::new(edition, text);
     let output = TopEntryPoint::SourceFile.parse(&lexed.to_input(edition));
     // About two entries per token (a node per token on average, from the grammar's wrapper nodes).
-    let mut builder =
-        Builder { nodes: Vec::with_capacity(lexed.len() * 2 + 1), open: Vec::new(), pos: 0 };
-    lexed.intersperse_trivia(&output, &mut |step| match step {
-        StrStep::Token { kind, text } => builder.token(kind, text.len()),
-        StrStep::Enter { kind } => builder.start_node(kind),
-        StrStep::Exit => builder.finish_node(),
-        StrStep::Error { msg, pos } => {
-            if let Some(errors) = errors.as_deref_mut() {
-                errors.push((pos, msg.to_owned()));
+    let mut builder = Builder {
+        lexed: &lexed,
+        pos: 0,
+        state: State::PendingEnter,
+        nodes: Vec::with_capacity(lexed.len() * 2 + 1),
+        open: Vec::new(),
+    };
+    for step in output.iter() {
+        match step {
+            Step::Token { kind, n_input_tokens } => {
+                builder.flush_exit();
+                builder.eat_trivia();
+                builder.token(kind, usize::from(n_input_tokens));
+            }
+            Step::FloatSplit { ends_in_dot } => {
+                builder.flush_exit();
+                builder.eat_trivia();
+                let error = builder.float_split(ends_in_dot);
+                if let (Some(errors), Some(error)) = (errors.as_deref_mut(), error) {
+                    errors.push(error);
+                }
+            }
+            Step::Enter { kind } => builder.enter(kind),
+            Step::Exit => builder.exit(),
+            Step::Error { msg } => {
+                if let Some(errors) = errors.as_deref_mut() {
+                    errors.push((builder.offset(), msg.to_owned()));
+                }
             }
         }
-    });
+    }
+    // The root's exit is held back like any other: the file's trailing trivia belongs to the root.
+    if matches!(builder.state, State::PendingExit) {
+        builder.eat_trivia();
+        builder.finish_node();
+    }
     if let Some(errors) = errors {
         errors.extend(lexed.errors().map(|(token, msg)| (lexed.text_start(token), msg.to_owned())));
     }
@@ -106,29 +132,57 @@ struct Entry {
 /// The parent of top-level entries while building.
 const NO_PARENT: u32 = u32::MAX;
 
-struct Builder {
+/// Builds a [`SyntaxTree`] from the lexer's tokens and the parser's steps, which cover only the tokens that
+/// are not trivia. Whitespace and comments are put back the way ra_ap_parser's `intersperse_trivia` does it
+/// (rowan's trees are built through that function; this is the same algorithm without a callback per
+/// step): trivia goes before the next token or node, except that comments directly above an item belong to
+/// the item ([`n_attached_trivia`]), and an `Exit` waits for the next step so that the trivia after a node
+/// ends up outside it.
+struct Builder<'l> {
+    lexed: &'l LexedStr<'l>,
+    /// Index of the next lexer token.
+    pos: usize,
+    state: State,
     nodes: Vec<Entry>,
     /// Indices of the nodes entered and not yet exited.
     open: Vec<u32>,
-    pos: u32,
 }
 
-impl Builder {
+enum State {
+    /// Nothing entered yet: the first `Enter` opens the root, with no trivia before it.
+    PendingEnter,
+    Normal,
+    /// An `Exit` not yet applied.
+    PendingExit,
+}
+
+impl Builder<'_> {
+    /// Byte offset of the next lexer token.
+    fn offset(&self) -> usize {
+        self.lexed.text_start(self.pos.min(self.lexed.len()))
+    }
+
     fn parent(&self) -> u32 {
         self.open.last().copied().unwrap_or(NO_PARENT)
     }
 
-    fn token(&mut self, kind: SyntaxKind, len: usize) {
+    fn push(&mut self, kind: SyntaxKind, is_token: bool, start: usize) {
         let index = self.nodes.len() as u32;
         let parent = self.parent();
-        self.nodes.push(Entry { kind, is_token: true, start: self.pos, next: index + 1, parent });
-        self.pos = self.pos.saturating_add(u32::try_from(len).unwrap_or(u32::MAX));
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        self.nodes.push(Entry { kind, is_token, start, next: index + 1, parent });
     }
 
-    fn start_node(&mut self, kind: SyntaxKind) {
+    /// A token made of the next `n` lexer tokens (`>>` is two `>` for the lexer, one token for the parser).
+    fn token(&mut self, kind: SyntaxKind, n: usize) {
+        let start = self.offset();
+        self.push(kind, true, start);
+        self.pos = (self.pos + n).min(self.lexed.len());
+    }
+
+    fn start_node(&mut self, kind: SyntaxKind, start: usize) {
         let index = self.nodes.len() as u32;
-        let parent = self.parent();
-        self.nodes.push(Entry { kind, is_token: false, start: self.pos, next: index + 1, parent });
+        self.push(kind, false, start);
         self.open.push(index);
     }
 
@@ -139,6 +193,90 @@ impl Builder {
                 node.next = next;
             }
         }
+    }
+
+    /// Applies an `Exit` held back by [`Self::exit`].
+    fn flush_exit(&mut self) {
+        if matches!(std::mem::replace(&mut self.state, State::Normal), State::PendingExit) {
+            self.finish_node();
+        }
+    }
+
+    fn exit(&mut self) {
+        if matches!(std::mem::replace(&mut self.state, State::PendingExit), State::PendingExit) {
+            self.finish_node();
+        }
+    }
+
+    fn enter(&mut self, kind: SyntaxKind) {
+        match std::mem::replace(&mut self.state, State::Normal) {
+            State::PendingEnter => return self.start_node(kind, self.offset()),
+            State::PendingExit => self.finish_node(),
+            State::Normal => {}
+        }
+        let lexed = self.lexed;
+        let n_trivia = (self.pos..lexed.len()).take_while(|&i| lexed.kind(i).is_trivia()).count();
+        let leading = (self.pos..self.pos + n_trivia).rev().map(|i| (lexed.kind(i), lexed.text(i)));
+        let n_attached = n_attached_trivia(kind, leading);
+        self.eat_n_trivia(n_trivia - n_attached);
+        self.start_node(kind, self.offset());
+        self.eat_n_trivia(n_attached);
+    }
+
+    fn eat_trivia(&mut self) {
+        while self.pos < self.lexed.len() && self.lexed.kind(self.pos).is_trivia() {
+            self.token(self.lexed.kind(self.pos), 1);
+        }
+    }
+
+    fn eat_n_trivia(&mut self, n: usize) {
+        for _ in 0..n {
+            if self.pos < self.lexed.len() {
+                self.token(self.lexed.kind(self.pos), 1);
+            }
+        }
+    }
+
+    /// The parser's view of a float token in a field access: `x.0.1` is lexed as `x`, `.`, `0.1`, and the
+    /// parser asks to split `0.1` into `0`, `.`, `1`, each index in a `NAME_REF`, the first closing the
+    /// inner field expression. Returns the error for a float without a dot (`x.1e0`), at the float's offset.
+    fn float_split(&mut self, ends_in_dot: bool) -> Option<(usize, String)> {
+        if self.pos >= self.lexed.len() {
+            return None;
+        }
+        let start = self.offset();
+        let text = self.lexed.text(self.pos);
+        let mut error = None;
+        match text.split_once('.') {
+            Some((left, _)) => {
+                self.start_node(SyntaxKind::NAME_REF, start);
+                self.push(SyntaxKind::INT_NUMBER, true, start);
+                self.finish_node();
+                // The field expression the parser closed before the split ends after its first index.
+                self.finish_node();
+                let dot = start + left.len();
+                self.push(SyntaxKind::DOT, true, dot);
+                if ends_in_dot {
+                    self.state = State::Normal;
+                } else {
+                    self.start_node(SyntaxKind::NAME_REF, dot + 1);
+                    self.push(SyntaxKind::INT_NUMBER, true, dot + 1);
+                    self.finish_node();
+                    // The parser left the outer field expression open; the next step closes it.
+                    self.state = State::PendingExit;
+                }
+            }
+            None => {
+                error = Some((start, "illegal float literal".to_owned()));
+                self.start_node(SyntaxKind::ERROR, start);
+                self.push(SyntaxKind::FLOAT_NUMBER, true, start);
+                self.finish_node();
+                self.finish_node();
+                self.state = if ends_in_dot { State::Normal } else { State::PendingExit };
+            }
+        }
+        self.pos += 1;
+        error
     }
 
     /// The parser wraps the whole input in one SOURCE_FILE node; should it ever not, a root is added so that
@@ -165,8 +303,53 @@ impl Builder {
             };
             self.nodes.insert(0, root);
         }
-        debug_assert_eq!(self.pos as usize, text.len());
+        debug_assert_eq!(self.pos, self.lexed.len());
         SyntaxTree { text, entries: self.nodes }
+    }
+}
+
+/// How many of the trivia tokens before an item (`trivia`, nearest first) belong to it: its doc comment and
+/// the comments right above it, up to a blank line (unless a doc comment follows the blank line) or an inner
+/// comment. The rule of ra_ap_parser's `intersperse_trivia`, which keeps it private.
+fn n_attached_trivia<'a>(
+    kind: SyntaxKind,
+    trivia: impl Iterator<Item = (SyntaxKind, &'a str)>,
+) -> usize {
+    use SyntaxKind::*;
+    let is_outer_doc = |text: &str| {
+        !(text.starts_with("////") || text.starts_with("/***"))
+            && (text.starts_with("///") || text.starts_with("/**"))
+    };
+    let is_inner_doc = |text: &str| text.starts_with("//!") || text.starts_with("/*!");
+    match kind {
+        CONST | ENUM | FN | IMPL | MACRO_CALL | MACRO_DEF | MACRO_RULES | MODULE | RECORD_FIELD
+        | STATIC | STRUCT | TRAIT | TUPLE_FIELD | TYPE_ALIAS | UNION | USE | VARIANT
+        | EXTERN_CRATE => {
+            let mut attached = 0;
+            let mut trivia = trivia.enumerate().peekable();
+            while let Some((i, (kind, text))) = trivia.next() {
+                match kind {
+                    WHITESPACE if text.contains("\n\n") => {
+                        // A blank line ends the item's comments, unless a doc comment comes before it.
+                        if let Some((COMMENT, next)) = trivia.peek().map(|(_, pair)| *pair)
+                            && is_outer_doc(next)
+                        {
+                            continue;
+                        }
+                        break;
+                    }
+                    COMMENT => {
+                        if is_inner_doc(text) {
+                            break;
+                        }
+                        attached = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            attached
+        }
+        _ => 0,
     }
 }
 
@@ -298,17 +481,34 @@ mod tests {
     /// Steps that do not wrap everything in one node still give one root (the parser never does this).
     #[test]
     fn a_root_is_added_when_the_steps_have_none() {
-        let mut builder = Builder { nodes: Vec::new(), open: Vec::new(), pos: 0 };
+        let lexed = LexedStr::new(RaEdition::Edition2021, "a bc");
+        let mut builder = Builder {
+            lexed: &lexed,
+            pos: 0,
+            state: State::Normal,
+            nodes: Vec::new(),
+            open: Vec::new(),
+        };
         builder.token(SyntaxKind::IDENT, 1);
-        builder.start_node(SyntaxKind::NAME);
-        builder.token(SyntaxKind::IDENT, 2);
-        let tree = builder.finish("abc");
+        builder.eat_trivia();
+        builder.start_node(SyntaxKind::NAME, builder.offset());
+        builder.token(SyntaxKind::IDENT, 1);
+        let tree = builder.finish("a bc");
         assert_eq!(tree.kind(SyntaxTree::ROOT), SyntaxKind::SOURCE_FILE);
         assert_eq!(tree.parent(SyntaxTree::ROOT), None);
         let children: Vec<NodeId> = tree.children(SyntaxTree::ROOT).collect();
-        assert_eq!(children, [1, 2]);
-        assert_eq!(tree.parent(3), Some(2));
-        assert_eq!((tree.text(1), tree.text(2), tree.text(SyntaxTree::ROOT)), ("a", "bc", "abc"));
+        assert_eq!(children, [1, 2, 3]);
+        assert_eq!(tree.parent(4), Some(3));
+        let texts = [1, 2, 3, SyntaxTree::ROOT].map(|id| tree.text(id));
+        assert_eq!(texts, ["a", " ", "bc", "a bc"]);
+    }
+
+    /// A float in a field access without a dot (`x.1e0`) is an error, reported on its own line (rust-analyzer's
+    /// own trivia pass gives the token's index as its offset).
+    #[test]
+    fn an_illegal_float_index_is_reported_on_its_line() {
+        let parsed = parse("fn g() {\n\n    x.1e0;\n}\n", Edition::E2021);
+        assert_eq!(parsed.errors, [(3, "illegal float literal".to_owned())]);
     }
 
     /// Preorder dump of a tree: kind, range and, for tokens, text; one line per entry, indented by depth.
@@ -375,6 +575,8 @@ mod tests {
             "macro_rules! m { ($x:expr) => { $x } }\nm!(1 + 2);\n",
             "\u{feff}use a::{b, c::*, d as _};\n'x",
             "\"unterminated",
+            "fn f() { x.0.1; x.0.; t.0 .1; a.1.2.3; s.0.1.max(2); (s.1e5).0; }\n",
+            "fn g() {\n\n    x.1e0;\n}\n",
         ]
         .into_iter()
         .map(String::from)
