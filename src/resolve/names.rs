@@ -212,10 +212,11 @@ enum Def {
     External(Name),
 }
 
-struct PendingImport {
+/// An import of one module instance, borrowed from its file's summary.
+struct PendingImport<'s> {
     module: ModuleId,
-    path: Vec<Name>,
-    binding: ImportBinding,
+    path: &'s [Name],
+    binding: &'s ImportBinding,
     file: FileId,
     line: u32,
     test_only: bool,
@@ -506,8 +507,8 @@ pub(super) fn resolve_names(
             for &module in instances(file, import.scope) {
                 pending.push(PendingImport {
                     module,
-                    path: import.path.clone(),
-                    binding: import.binding.clone(),
+                    path: &import.path,
+                    binding: &import.binding,
                     file,
                     line: import.line,
                     test_only: import.test_only || modules[module.index()].test_only,
@@ -522,7 +523,7 @@ pub(super) fn resolve_names(
             let fallback =
                 ns.edition_2015[modules[import.module.index()].package] || import.path.len() > 1;
             let Some(def) =
-                ns.resolve_path(&modules, &items, import.module, &import.path, None, fallback)
+                ns.resolve_path(&modules, &items, import.module, import.path, None, fallback)
             else {
                 continue;
             };
@@ -532,7 +533,7 @@ pub(super) fn resolve_names(
                 continue;
             }
             let m = import.module.index();
-            match &import.binding {
+            match import.binding {
                 ImportBinding::Name(name) => {
                     ns.imports[m].entry(name.clone()).or_insert(def.clone());
                 }
@@ -548,8 +549,7 @@ pub(super) fn resolve_names(
     }
     // Imports that only resolved part of the way still name a module: keep that as evidence.
     for import in pending.iter_mut().filter(|i| i.resolved.is_none()) {
-        import.resolved =
-            ns.resolve_path(&modules, &items, import.module, &import.path, None, true);
+        import.resolved = ns.resolve_path(&modules, &items, import.module, import.path, None, true);
     }
 
     // Phase 4: references. Imports are final now: each module's names go into one map (its own items first,
@@ -587,7 +587,7 @@ pub(super) fn resolve_names(
 
     for import in &pending {
         let Some(def) = &import.resolved else {
-            stats.record_unresolved(import.file, import.line, &import.path);
+            stats.record_unresolved(import.file, import.line, import.path);
             continue;
         };
         match def {
@@ -748,7 +748,12 @@ pub(super) fn resolve_names(
 
 /// Whether an import's path resolved all its segments (or ended at an item or external crate, past which
 /// segments name associated items or the external crate's modules).
-fn resolves_fully(ns: &Namespaces, modules: &[Module], import: &PendingImport, def: &Def) -> bool {
+fn resolves_fully(
+    ns: &Namespaces,
+    modules: &[Module],
+    import: &PendingImport<'_>,
+    def: &Def,
+) -> bool {
     match def {
         Def::Item(_) | Def::External(_) => true,
         Def::Module(m) => {
