@@ -360,11 +360,6 @@ impl<'t> SyntaxTree<'t> {
         self.entries.get(id as usize)
     }
 
-    /// The whole text the tree covers.
-    pub fn source(&self) -> &'t str {
-        self.text
-    }
-
     /// `TOMBSTONE` for an id out of range, which names nothing.
     pub fn kind(&self, id: NodeId) -> SyntaxKind {
         self.entry(id).map_or(SyntaxKind::TOMBSTONE, |entry| entry.kind)
@@ -420,9 +415,14 @@ impl<'t> SyntaxTree<'t> {
         self.child_nodes(id).find(|&child| self.kind(child) == kind)
     }
 
+    /// The first direct child token of `kind` (`for` in an `impl` header).
+    pub fn token_of_kind(&self, id: NodeId, kind: SyntaxKind) -> Option<NodeId> {
+        self.children(id).find(|&child| self.is_token(child) && self.kind(child) == kind)
+    }
+
     /// Whether a direct child token of `kind` exists (`mut` in `static mut`, `*` in a glob import).
     pub fn has_token(&self, id: NodeId, kind: SyntaxKind) -> bool {
-        self.children(id).any(|child| self.is_token(child) && self.kind(child) == kind)
+        self.token_of_kind(id, kind).is_some()
     }
 
     /// The first token under `id`, following first children down (a `NAME`'s identifier); `None` when a node

@@ -573,20 +573,15 @@ impl Extractor<'_, '_> {
     }
 
     fn use_item(&mut self, use_item: NodeId, scope: ScopeIdx, test_only: bool) {
-        let is_pub = self.is_pub(use_item);
         let line = self.line(use_item);
-        for (path, binding) in references::flatten_use(self.tree, use_item) {
-            self.res.imports.push(Import { scope, path, binding, is_pub, line, test_only });
-        }
+        references::push_imports(&mut self.res, self.tree, use_item, scope, line, test_only);
     }
 
     /// The types of an `impl` header, as `ast::Impl` reads them: (self type, trait). The trait is the first
     /// type when it stands before a `for` keyword (`impl Trait for Type`); the self type is the type after it.
     fn impl_types(&self, imp: NodeId) -> (Option<NodeId>, Option<NodeId>) {
         let tree = self.tree;
-        let for_kw = tree
-            .children(imp)
-            .find(|&child| tree.is_token(child) && tree.kind(child) == SyntaxKind::FOR_KW);
+        let for_kw = tree.token_of_kind(imp, SyntaxKind::FOR_KW);
         let mut types = tree.child_nodes(imp).filter(|&child| is_type(tree.kind(child))).peekable();
         let trait_ =
             types.next_if(|&ty| for_kw.is_some_and(|for_kw| tree.start(ty) < tree.start(for_kw)));

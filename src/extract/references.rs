@@ -384,19 +384,8 @@ impl Collector<'_, '_> {
     }
 
     fn use_item(&mut self, use_item: NodeId) {
-        let tree = self.tree;
-        let is_pub = tree.child_of_kind(use_item, SyntaxKind::VISIBILITY).is_some();
-        let line = self.line_at(tree.start(use_item));
-        for (path, binding) in flatten_use(tree, use_item) {
-            self.res.imports.push(Import {
-                scope: self.scope,
-                path,
-                binding,
-                is_pub,
-                line,
-                test_only: self.test_only,
-            });
-        }
+        let line = self.line_at(self.tree.start(use_item));
+        push_imports(self.res, self.tree, use_item, self.scope, line, self.test_only);
     }
 
     /// Re-parses a macro call's arguments and collects the paths in them.
@@ -509,11 +498,23 @@ fn is_interesting_literal(value: &str, arg_of: Option<&str>) -> bool {
         || lower.contains("127.0.0.1")
 }
 
-/// Flattens a use tree: `use a::{b, c::d as e, f::*};` → `a::b`, `a::c::d as e`, `a::f::*`.
-pub(super) fn flatten_use(
+/// Records the imports of a `use` item (at item level or inside a body), one per flattened path.
+pub(super) fn push_imports(
+    res: &mut FileSummary,
     tree: &SyntaxTree<'_>,
     use_item: NodeId,
-) -> Vec<(Vec<Name>, ImportBinding)> {
+    scope: ScopeIdx,
+    line: u32,
+    test_only: bool,
+) {
+    let is_pub = tree.child_of_kind(use_item, SyntaxKind::VISIBILITY).is_some();
+    for (path, binding) in flatten_use(tree, use_item) {
+        res.imports.push(Import { scope, path, binding, is_pub, line, test_only });
+    }
+}
+
+/// Flattens a use tree: `use a::{b, c::d as e, f::*};` → `a::b`, `a::c::d as e`, `a::f::*`.
+fn flatten_use(tree: &SyntaxTree<'_>, use_item: NodeId) -> Vec<(Vec<Name>, ImportBinding)> {
     let mut res = Vec::new();
     if let Some(use_tree) = tree.child_of_kind(use_item, SyntaxKind::USE_TREE) {
         flatten_tree(tree, use_tree, &mut Vec::new(), &mut res);
