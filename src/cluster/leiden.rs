@@ -435,7 +435,11 @@ fn aggregate(net: &Net, membership: &[usize], k: usize) -> Net {
     }
 
     let mut acc = vec![0.0f64; k];
-    let mut touched: Vec<usize> = Vec::new();
+    // The communities a row links to, in order of first sight. Written without branches (the
+    // neighbours' communities are too irregular to predict): every community is stored at
+    // `touched[n_touched]`, which only advances the first time the row sees it.
+    let mut touched = vec![0usize; k];
+    let mut seen_in_row = vec![usize::MAX; k];
     let mut offsets = Vec::with_capacity(k + 1);
     let mut targets = Vec::new();
     let mut weights = Vec::new();
@@ -445,25 +449,26 @@ fn aggregate(net: &Net, membership: &[usize], k: usize) -> Net {
     for (c, bounds) in start.windows(2).enumerate() {
         let mut self_loop = 0.0;
         let mut degree = 0.0;
+        let mut n_touched = 0;
+        // The own community is never listed; its weight becomes the self-loop.
+        seen_in_row[c] = c;
         for &v in &order[bounds[0]..bounds[1]] {
             self_loop += net.self_loops[v];
             degree += net.degrees[v];
             for (u, w) in net.adj(v) {
                 let cu = membership[u];
-                if cu == c {
-                    // Seen once from each endpoint.
-                    self_loop += 0.5 * w;
-                } else {
-                    if acc[cu] == 0.0 {
-                        touched.push(cu);
-                    }
-                    acc[cu] += w;
-                }
+                // Seen once from each endpoint.
+                self_loop += if cu == c { 0.5 * w } else { 0.0 };
+                acc[cu] += w;
+                touched[n_touched] = cu;
+                n_touched += usize::from(seen_in_row[cu] != c);
+                seen_in_row[cu] = c;
             }
         }
+        acc[c] = 0.0;
         // Rows are left unsorted: nothing depends on neighbour order except
         // the order candidates are listed in, which is deterministic anyway.
-        for cu in touched.drain(..) {
+        for &cu in &touched[..n_touched] {
             targets.push(cu as u32);
             weights.push(acc[cu]);
             acc[cu] = 0.0;
@@ -657,20 +662,27 @@ fn move_nodes_fast(
     let mut queue: VecDeque<usize> = order.into();
     let mut queued = vec![true; n];
     let mut link = vec![0.0f64; n]; // weight from v to each community
-    let mut touched: Vec<usize> = Vec::new();
+    // The communities next to v in order of first sight, listed without a branch as in `aggregate`:
+    // `seen_at[c]` is the last visit that saw `c`.
+    let mut touched = vec![0usize; n];
+    let mut seen_at = vec![0usize; n];
+    let mut visit = 0;
 
     while let Some(v) = queue.pop_front() {
         queued[v] = false;
         let old = member[v] as usize;
         let kv = net.degrees[v];
         let gv = groups[v];
+        visit += 1;
+        let mut n_touched = 0;
         for (u, w) in net.adj(v) {
             let c = member[u] as usize;
-            if link[c] == 0.0 {
-                touched.push(c);
-            }
             link[c] += w;
+            touched[n_touched] = c;
+            n_touched += usize::from(seen_at[c] != visit);
+            seen_at[c] = visit;
         }
+        let touched = &touched[..n_touched];
 
         // Take v out of its community.
         comm_degree[old] -= kv;
@@ -691,7 +703,7 @@ fn move_nodes_fast(
             Some((bc, bg)) if gain < bg || (gain == bg && c > bc) => {}
             _ => best = Some((c, gain)),
         };
-        for &c in &touched {
+        for &c in touched {
             // `gv` is tested first so unpinned nodes (the common case) never
             // touch `comm_group`.
             if c != old && (gv == NO_GROUP || !conflicts(gv, comm_group[c])) {
@@ -712,10 +724,9 @@ fn move_nodes_fast(
                 consider(e, 0.0);
             }
         }
-        for &c in &touched {
+        for &c in touched {
             link[c] = 0.0;
         }
-        touched.clear();
 
         // Move only for a strict improvement: prevents endless ping-pong
         // between equally good communities.
