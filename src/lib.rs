@@ -176,8 +176,8 @@ pub fn analyze_with(
 }
 
 /// Frees `value` on another thread when one can be started: the per-file summaries of a million lines take
-/// over 100 ms to free, time the stages after them need not wait for (and the report's document, 40 ms).
-pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+/// over 100 ms to free, time the stages after them need not wait for.
+fn drop_in_background<T: Send + 'static>(value: T) {
     // When no thread can be started, `spawn` drops the closure, and the value with it, right here.
     let _ = std::thread::Builder::new().name("decompose-drop".into()).spawn(move || drop(value));
 }

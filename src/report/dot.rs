@@ -26,8 +26,8 @@ pub fn modules(doc: &Report) -> String {
         let _ = writeln!(
             out,
             "  {} -> {} [weight={}, label=\"{}\"];",
-            quote(&dependency.from),
-            quote(&dependency.to),
+            quote(dependency.from),
+            quote(dependency.to),
             dependency.weight,
             dependency.weight
         );
@@ -59,8 +59,8 @@ pub fn services(doc: &Report) -> String {
         let _ = writeln!(
             out,
             "  {} -> {} [label=\"{}\", penwidth={:.1}];",
-            quote(&dependency.from),
-            quote(&dependency.to),
+            quote(dependency.from),
+            quote(dependency.to),
             dependency.weight,
             1.0 + (f64::from(dependency.weight)).ln().max(0.0)
         );

@@ -12,7 +12,7 @@ use super::json::{DataEntry, DependencyEntry, ModuleEntry, Report, ServiceEntry}
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage<'a> {
-    doc: &'a Report,
+    doc: &'a Report<'a>,
     services: Vec<ServiceView<'a>>,
     service_dependencies: Vec<ServiceDependencyView<'a>>,
     kept_out: Vec<&'a ModuleEntry>,
@@ -185,7 +185,7 @@ struct ServiceView<'a> {
 struct ServiceDependencyView<'a> {
     from: &'a str,
     to: &'a str,
-    dependency: &'a DependencyEntry,
+    dependency: &'a DependencyEntry<'a>,
     kinds: String,
 }
 
@@ -209,7 +209,7 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
     let mut inside: Vec<Vec<&DependencyEntry>> = vec![Vec::new(); doc.services.len()];
     let mut between: Vec<Vec<&DependencyEntry>> = vec![Vec::new(); doc.services.len()];
     for dependency in &doc.dependencies {
-        match (service_of(&dependency.from), service_of(&dependency.to)) {
+        match (service_of(dependency.from), service_of(dependency.to)) {
             (Some(from), Some(to)) if from == to => inside[from].push(dependency),
             (Some(from), Some(to)) => {
                 between[from].push(dependency);
@@ -227,14 +227,14 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
                 .service_dependencies
                 .iter()
                 .filter(|d| d.from == service.id)
-                .map(|d| (names.get(d.to.as_str()).copied().unwrap_or(d.to.as_str()), d.weight))
+                .map(|d| (names.get(d.to).copied().unwrap_or(d.to), d.weight))
                 .collect();
             outbound.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             let mut inbound: Vec<(&str, u32)> = doc
                 .service_dependencies
                 .iter()
                 .filter(|d| d.to == service.id)
-                .map(|d| (names.get(d.from.as_str()).copied().unwrap_or(d.from.as_str()), d.weight))
+                .map(|d| (names.get(d.from).copied().unwrap_or(d.from), d.weight))
                 .collect();
             inbound.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             let cohesion = strongest(inside[index].iter().copied());
@@ -243,7 +243,7 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
                 .service_dependencies
                 .iter()
                 .filter(|d| d.to == service.id)
-                .flat_map(|d| d.evidence.iter().map(|e| e.to.clone()))
+                .flat_map(|d| d.evidence.iter().map(|e| e.to.to_string()))
                 .collect();
             interface.sort();
             interface.dedup();
@@ -268,8 +268,8 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
         .service_dependencies
         .iter()
         .map(|d| ServiceDependencyView {
-            from: names.get(d.from.as_str()).copied().unwrap_or(d.from.as_str()),
-            to: names.get(d.to.as_str()).copied().unwrap_or(d.to.as_str()),
+            from: names.get(d.from).copied().unwrap_or(d.from),
+            to: names.get(d.to).copied().unwrap_or(d.to),
             dependency: d,
             kinds: d.kinds.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "),
         })
@@ -318,18 +318,18 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
 }
 
 /// The three strongest module dependencies, as sentences (`a → b: 12 references (call 5, type 7)`).
-fn strongest<'a>(dependencies: impl Iterator<Item = &'a DependencyEntry>) -> Vec<String> {
+fn strongest<'a>(dependencies: impl Iterator<Item = &'a DependencyEntry<'a>>) -> Vec<String> {
     let mut list: Vec<&DependencyEntry> = dependencies.collect();
     list.sort_by(|a, b| {
-        b.weight.cmp(&a.weight).then_with(|| a.from.cmp(&b.from)).then_with(|| a.to.cmp(&b.to))
+        b.weight.cmp(&a.weight).then_with(|| a.from.cmp(b.from)).then_with(|| a.to.cmp(b.to))
     });
     list.iter()
         .take(3)
         .map(|d| {
             format!(
                 "{} → {}: {} references ({})",
-                short(&d.from),
-                short(&d.to),
+                short(d.from),
+                short(d.to),
                 d.weight,
                 kinds_text(d)
             )

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::discover::TargetKind;
+use crate::resolve::{ItemLabel, TargetPath};
 
 pub const SCHEMA_VERSION: u32 = 1;
 /// Evidence listed per module dependency and per service dependency at most; `evidence_total` gives the full
@@ -19,16 +20,18 @@ pub const SCHEMA_VERSION: u32 = 1;
 const MAX_MODULE_EVIDENCE: usize = 5;
 const MAX_SERVICE_EVIDENCE: usize = 25;
 
+/// Borrows from the [`Analysis`] it renders (`'a`) where that saves the most: the evidence of the
+/// dependencies, several hundred thousand entries at a million lines.
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub struct Report<'a> {
     pub schema_version: u32,
     pub tool: Tool,
     pub input: Input,
     pub summary: Summary,
     pub modules: Vec<ModuleEntry>,
     pub services: Vec<ServiceEntry>,
-    pub dependencies: Vec<DependencyEntry>,
-    pub service_dependencies: Vec<DependencyEntry>,
+    pub dependencies: Vec<DependencyEntry<'a>>,
+    pub service_dependencies: Vec<DependencyEntry<'a>>,
     /// Modules set apart as shared libraries / platform, and the services that depend on them.
     pub shared_kernel: Vec<SharedKernelEntry>,
     /// Modules that mix features: which of their items belong to which service.
@@ -257,26 +260,26 @@ pub struct EnvironmentEntry {
 }
 
 #[derive(Debug, Serialize)]
-pub struct DependencyEntry {
-    pub from: String,
-    pub to: String,
+pub struct DependencyEntry<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
     /// Number of references behind the dependency.
     pub weight: u32,
     pub kinds: BTreeMap<&'static str, u32>,
     pub evidence_total: usize,
-    pub evidence: Vec<EvidenceEntry>,
+    pub evidence: Vec<EvidenceEntry<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct EvidenceEntry {
-    pub file: String,
+pub struct EvidenceEntry<'a> {
+    pub file: &'a str,
     pub line: u32,
     pub kind: &'static str,
     /// The item holding the reference (`Type::method`, `function`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_item: Option<String>,
+    pub from_item: Option<ItemLabel<'a>>,
     /// The item referred to, as a path.
-    pub to: String,
+    pub to: TargetPath<'a>,
     /// Lower confidence: read from macro arguments, or a method call matched by name.
     pub weak: bool,
 }
@@ -334,8 +337,8 @@ fn round(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }
 
-impl Report {
-    pub fn from_analysis(analysis: &Analysis) -> Report {
+impl<'a> Report<'a> {
+    pub fn from_analysis(analysis: &'a Analysis) -> Report<'a> {
         let workspace = &analysis.workspace;
         let resolved = &analysis.resolved;
         let proposal = &analysis.proposal;
@@ -433,7 +436,7 @@ impl Report {
                     let from_item = r.from_item.map(|id| resolved.item_label(id));
                     let to = resolved.target_path(r.to, r.to_item);
                     EvidenceEntry {
-                        file: workspace.file(r.file).rel_path.clone(),
+                        file: &workspace.file(r.file).rel_path,
                         line: r.line,
                         kind: r.kind.as_str(),
                         from_item,
@@ -456,8 +459,8 @@ impl Report {
                 let (a, b) = graph.edge_endpoints(edge)?;
                 let data = &graph[edge];
                 Some(DependencyEntry {
-                    from: module_path(graph[a]),
-                    to: module_path(graph[b]),
+                    from: &resolved.module(graph[a]).path,
+                    to: &resolved.module(graph[b]).path,
                     weight: data.total(),
                     kinds: kinds(&data.counts),
                     evidence_total: data.evidence.len(),
@@ -465,21 +468,21 @@ impl Report {
                 })
             })
             .collect();
-        dependencies.par_sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.to.cmp(&b.to)));
+        dependencies.par_sort_by(|a, b| a.from.cmp(b.from).then_with(|| a.to.cmp(b.to)));
 
         let mut service_dependencies: Vec<DependencyEntry> = analysis
             .service_edges
             .iter()
             .map(|edge| DependencyEntry {
-                from: proposal.services[edge.from].id.clone(),
-                to: proposal.services[edge.to].id.clone(),
+                from: &proposal.services[edge.from].id,
+                to: &proposal.services[edge.to].id,
                 weight: edge.total(),
                 kinds: kinds(&edge.counts),
                 evidence_total: edge.evidence.len(),
                 evidence: evidence(&edge.evidence, MAX_SERVICE_EVIDENCE),
             })
             .collect();
-        service_dependencies.sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.to.cmp(&b.to)));
+        service_dependencies.sort_by(|a, b| a.from.cmp(b.from).then_with(|| a.to.cmp(b.to)));
 
         let external_dependencies = workspace
             .packages
@@ -739,7 +742,7 @@ fn data_entries(analysis: &Analysis) -> Vec<DataEntry> {
                 },
                 file: workspace.file(a.file).rel_path.clone(),
                 line: a.line,
-                item: a.item.map(|i| resolved.item_label(i)),
+                item: a.item.map(|i| resolved.item_label(i).to_string()),
                 via: a.via.clone(),
                 dynamic: a.dynamic,
             })
@@ -805,7 +808,7 @@ fn data_entries(analysis: &Analysis) -> Vec<DataEntry> {
             .flat_map(|&t| accessors(DataKind::Table, t))
             .filter(|a| {
                 a.module == resolved.module(transaction.module).path
-                    && a.item == transaction.item.map(|i| resolved.item_label(i))
+                    && a.item == transaction.item.map(|i| resolved.item_label(i).to_string())
             })
             .collect();
         let mut table_services: Vec<String> = transaction

@@ -27,21 +27,16 @@ pub fn render(doc: &Report) -> String {
             let members: BTreeSet<&str> = r.services.iter().map(String::as_str).collect();
             doc.service_dependencies
                 .iter()
-                .filter(move |d| {
-                    members.contains(d.from.as_str()) && members.contains(d.to.as_str())
-                })
-                .map(|d| (d.from.as_str(), d.to.as_str()))
+                .filter(move |d| members.contains(d.from) && members.contains(d.to))
+                .map(|d| (d.from, d.to))
         })
         .collect();
     for dependency in &doc.service_dependencies {
-        let (Some(from), Some(to)) = (index_of(&dependency.from), index_of(&dependency.to)) else {
+        let (Some(from), Some(to)) = (index_of(dependency.from), index_of(dependency.to)) else {
             continue;
         };
-        let arrow = if in_cycle.contains(&(dependency.from.as_str(), dependency.to.as_str())) {
-            "==>"
-        } else {
-            "-->"
-        };
+        let arrow =
+            if in_cycle.contains(&(dependency.from, dependency.to)) { "==>" } else { "-->" };
         let _ = writeln!(out, "    s{from} {arrow}|{}| s{to}", dependency.weight);
     }
     out

@@ -35,8 +35,6 @@ pub fn write(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf
     let doc = json::Report::from_analysis(analysis);
     let staged: Vec<anyhow::Result<Vec<Staged>>> =
         config.formats.par_iter().map(|format| stage(&doc, *format, out)).collect();
-    // Freeing the document (the largest one holds every piece of evidence) is left to another thread.
-    crate::drop_in_background(doc);
     if staged.iter().any(Result::is_err) {
         let mut first_error = None;
         for result in staged {
@@ -78,7 +76,7 @@ impl Staged {
 enum Contents<'a> {
     Text(String),
     /// The JSON document, rendered in parallel pieces that are written in order (see [`pretty`]).
-    Json(&'a json::Report),
+    Json(&'a json::Report<'a>),
 }
 
 /// Renders one format and writes its files under temporary names; on failure removes what it wrote.
@@ -98,7 +96,10 @@ fn stage(doc: &json::Report, format: Format, dir: &Path) -> anyhow::Result<Vec<S
 }
 
 /// The files of one format: (file name, contents).
-fn render(doc: &json::Report, format: Format) -> anyhow::Result<Vec<(&'static str, Contents<'_>)>> {
+fn render<'a>(
+    doc: &'a json::Report<'a>,
+    format: Format,
+) -> anyhow::Result<Vec<(&'static str, Contents<'a>)>> {
     use Contents::Text;
     Ok(match format {
         Format::Json => vec![("report.json", Contents::Json(doc))],

@@ -42,15 +42,17 @@ pub fn render(doc: &Report) -> String {
         .flat_map(|r| {
             doc.service_dependencies
                 .iter()
-                .filter(|d| r.services.contains(&d.from) && r.services.contains(&d.to))
-                .map(|d| (d.from.as_str(), d.to.as_str()))
+                .filter(|d| {
+                    r.services.iter().any(|s| s == d.from) && r.services.iter().any(|s| s == d.to)
+                })
+                .map(|d| (d.from, d.to))
         })
         .collect();
     let max_weight =
         doc.service_dependencies.iter().map(|d| d.weight).max().unwrap_or(1).max(1) as f64;
     out.push_str(r#"<g class="edges">"#);
     for dependency in &doc.service_dependencies {
-        let (Some(a), Some(b)) = (index_of(&dependency.from), index_of(&dependency.to)) else {
+        let (Some(a), Some(b)) = (index_of(dependency.from), index_of(dependency.to)) else {
             continue;
         };
         let ((x1, y1, r1), (x2, y2, r2)) = (position(a), position(b));
@@ -61,17 +63,17 @@ pub fn render(doc: &Report) -> String {
         let (sx, sy) = (x1 + ux * r1, y1 + uy * r1);
         let (ex, ey) = (x2 - ux * (r2 + 3.0), y2 - uy * (r2 + 3.0));
         let (mx, my) = ((sx + ex) / 2.0 - uy * 0.18 * length, (sy + ey) / 2.0 + ux * 0.18 * length);
-        let risky = cycle_edges.contains(&(dependency.from.as_str(), dependency.to.as_str()));
+        let risky = cycle_edges.contains(&(dependency.from, dependency.to));
         let width = 1.0 + 4.0 * (1.0 + dependency.weight as f64).ln() / (1.0 + max_weight).ln();
         let _ = write!(
             out,
             r#"<path class="edge{}" data-from="{}" data-to="{}" d="M{sx:.1},{sy:.1} Q{mx:.1},{my:.1} {ex:.1},{ey:.1}" stroke-width="{width:.1}" marker-end="url(#{})"><title>{} → {}: {} references{}</title></path>"#,
             if risky { " risky" } else { "" },
-            escape(&dependency.from),
-            escape(&dependency.to),
+            escape(dependency.from),
+            escape(dependency.to),
             if risky { "arrow-risk" } else { "arrow" },
-            escape(&dependency.from),
-            escape(&dependency.to),
+            escape(dependency.from),
+            escape(dependency.to),
             dependency.weight,
             if risky { " (in a cycle)" } else { "" }
         );
@@ -84,9 +86,9 @@ pub fn render(doc: &Report) -> String {
             .iter()
             .filter_map(|d| {
                 if d.from == service.id {
-                    Some(d.to.as_str())
+                    Some(d.to)
                 } else if d.to == service.id {
-                    Some(d.from.as_str())
+                    Some(d.from)
                 } else {
                     None
                 }

@@ -242,6 +242,55 @@ pub struct Resolved {
     pub stats: ResolutionStats,
 }
 
+/// An item's label (see [`Resolved::item_label`]), written where it is displayed or serialised: the report
+/// holds hundreds of thousands of them at a million lines, and formatting each into its own `String` first was
+/// most of the time spent building the report's document.
+#[derive(Debug, Clone, Copy)]
+pub struct ItemLabel<'a>(&'a ItemInfo);
+
+impl std::fmt::Display for ItemLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let item = self.0;
+        match (&item.kind, &item.parent) {
+            (ItemKind::Method, Some(parent)) => write!(f, "{parent}::{}", item.name),
+            (ItemKind::Impl, Some(trait_name)) => write!(f, "impl {trait_name} for {}", item.name),
+            (ItemKind::Impl, None) => write!(f, "impl {}", item.name),
+            _ => f.write_str(&item.name),
+        }
+    }
+}
+
+/// What a reference names (see [`Resolved::target_path`]), written where it is displayed or serialised, like
+/// [`ItemLabel`].
+#[derive(Debug, Clone, Copy)]
+pub struct TargetPath<'a> {
+    module: &'a str,
+    item: Option<&'a str>,
+}
+
+impl std::fmt::Display for TargetPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.module)?;
+        match self.item {
+            Some(item) => write!(f, "::{item}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Both are strings in JSON.
+impl serde::Serialize for ItemLabel<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl serde::Serialize for TargetPath<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl Resolved {
     pub fn module(&self, id: ModuleId) -> &Module {
         &self.modules[id.index()]
@@ -252,21 +301,15 @@ impl Resolved {
     }
 
     /// `Type::method` for methods, `impl Trait for Type` for impl blocks, the name for other items.
-    pub fn item_label(&self, id: ItemId) -> String {
-        let item = self.item(id);
-        match (&item.kind, &item.parent) {
-            (ItemKind::Method, Some(parent)) => format!("{parent}::{}", item.name),
-            (ItemKind::Impl, Some(trait_name)) => format!("impl {trait_name} for {}", item.name),
-            (ItemKind::Impl, None) => format!("impl {}", item.name),
-            _ => item.name.clone(),
-        }
+    pub fn item_label(&self, id: ItemId) -> ItemLabel<'_> {
+        ItemLabel(self.item(id))
     }
 
     /// What a reference names: `module::Item`, or the module when no item of it is known.
-    pub fn target_path(&self, module: ModuleId, item: Option<ItemId>) -> String {
-        match item {
-            Some(item) => format!("{}::{}", self.module(module).path, self.item(item).name),
-            None => self.module(module).path.clone(),
+    pub fn target_path(&self, module: ModuleId, item: Option<ItemId>) -> TargetPath<'_> {
+        TargetPath {
+            module: &self.module(module).path,
+            item: item.map(|i| self.item(i).name.as_str()),
         }
     }
 
