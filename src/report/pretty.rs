@@ -126,8 +126,25 @@ struct Pretty {
     has_value: bool,
 }
 
+/// `,`, a new line and the indentation of the deepest level batched (`MAX_BATCHED_DEPTH`): a separator and its
+/// indentation are one copy instead of one per level, on each of the million lines of a large report.
+const SEPARATORS: &[u8; 2 + 2 * MAX_BATCHED_DEPTH] = &{
+    let mut bytes = [b' '; 2 + 2 * MAX_BATCHED_DEPTH];
+    bytes[0] = b',';
+    bytes[1] = b'\n';
+    bytes
+};
+const MAX_BATCHED_DEPTH: usize = 16;
+
 impl Pretty {
-    fn indent<W: ?Sized + Write>(&self, writer: &mut W) -> io::Result<()> {
+    /// Before an array element or an object key (after a `,` unless `first`), and before a closing bracket
+    /// (`first`): a new line and the indentation.
+    fn entry<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> io::Result<()> {
+        let start = usize::from(first);
+        if self.depth <= MAX_BATCHED_DEPTH {
+            return writer.write_all(&SEPARATORS[start..2 + 2 * self.depth]);
+        }
+        writer.write_all(&SEPARATORS[start..2])?;
         for _ in 0..self.depth {
             writer.write_all(b"  ")?;
         }
@@ -145,16 +162,9 @@ impl Pretty {
     fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
         self.depth -= 1;
         if self.has_value {
-            writer.write_all(b"\n")?;
-            self.indent(writer)?;
+            self.entry(writer, true)?;
         }
         writer.write_all(bracket)
-    }
-
-    /// Before an array element or an object key: a new line.
-    fn entry<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> io::Result<()> {
-        writer.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(writer)
     }
 }
 
@@ -231,6 +241,8 @@ mod tests {
         entries: Vec<Entry>,
         map: BTreeMap<String, BTreeMap<String, u32>>,
         score: f64,
+        /// Deeper than the separators batch (`MAX_BATCHED_DEPTH`).
+        deep: serde_json::Value,
     }
 
     fn doc() -> Doc {
@@ -251,6 +263,10 @@ mod tests {
             ]
             .into(),
             score: 0.25,
+            deep: (0..MAX_BATCHED_DEPTH + 3)
+                .fold(serde_json::json!({"leaf": [1, 2]}), |inner, _| {
+                    serde_json::json!([0, inner])
+                }),
         }
     }
 
@@ -261,6 +277,7 @@ mod tests {
             Field::array("entries", &doc.entries),
             Field::value("map", &doc.map),
             Field::value("score", &doc.score),
+            Field::value("deep", &doc.deep),
         ];
         let mut out = Vec::new();
         write_object(&fields, chunk, &mut out).unwrap();
