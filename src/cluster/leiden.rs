@@ -435,11 +435,8 @@ fn aggregate(net: &Net, membership: &[usize], k: usize) -> Net {
     }
 
     let mut acc = vec![0.0f64; k];
-    // The communities a row links to, in order of first sight. Written without branches (the
-    // neighbours' communities are too irregular to predict): every community is stored at
-    // `touched[n_touched]`, which only advances the first time the row sees it.
-    let mut touched = vec![0usize; k];
-    let mut seen_in_row = vec![usize::MAX; k];
+    // The communities each row links to.
+    let mut linked = FirstSeen::new(k);
     let mut offsets = Vec::with_capacity(k + 1);
     let mut targets = Vec::new();
     let mut weights = Vec::new();
@@ -449,9 +446,9 @@ fn aggregate(net: &Net, membership: &[usize], k: usize) -> Net {
     for (c, bounds) in start.windows(2).enumerate() {
         let mut self_loop = 0.0;
         let mut degree = 0.0;
-        let mut n_touched = 0;
+        linked.start();
         // The own community is never listed; its weight becomes the self-loop.
-        seen_in_row[c] = c;
+        linked.skip(c);
         for &v in &order[bounds[0]..bounds[1]] {
             self_loop += net.self_loops[v];
             degree += net.degrees[v];
@@ -460,15 +457,13 @@ fn aggregate(net: &Net, membership: &[usize], k: usize) -> Net {
                 // Seen once from each endpoint.
                 self_loop += if cu == c { 0.5 * w } else { 0.0 };
                 acc[cu] += w;
-                touched[n_touched] = cu;
-                n_touched += usize::from(seen_in_row[cu] != c);
-                seen_in_row[cu] = c;
+                linked.meet(cu);
             }
         }
         acc[c] = 0.0;
         // Rows are left unsorted: nothing depends on neighbour order except
         // the order candidates are listed in, which is deterministic anyway.
-        for &cu in &touched[..n_touched] {
+        for &cu in linked.listed() {
             targets.push(cu as u32);
             weights.push(acc[cu]);
             acc[cu] = 0.0;
@@ -662,27 +657,21 @@ fn move_nodes_fast(
     let mut queue: VecDeque<usize> = order.into();
     let mut queued = vec![true; n];
     let mut link = vec![0.0f64; n]; // weight from v to each community
-    // The communities next to v in order of first sight, listed without a branch as in `aggregate`:
-    // `seen_at[c]` is the last visit that saw `c`.
-    let mut touched = vec![0usize; n];
-    let mut seen_at = vec![0usize; n];
-    let mut visit = 0;
+    // The communities next to v.
+    let mut next_to = FirstSeen::new(n);
 
     while let Some(v) = queue.pop_front() {
         queued[v] = false;
         let old = member[v] as usize;
         let kv = net.degrees[v];
         let gv = groups[v];
-        visit += 1;
-        let mut n_touched = 0;
+        next_to.start();
         for (u, w) in net.adj(v) {
             let c = member[u] as usize;
             link[c] += w;
-            touched[n_touched] = c;
-            n_touched += usize::from(seen_at[c] != visit);
-            seen_at[c] = visit;
+            next_to.meet(c);
         }
-        let touched = &touched[..n_touched];
+        let touched = next_to.listed();
 
         // Take v out of its community.
         comm_degree[old] -= kv;
@@ -921,6 +910,46 @@ fn split_disconnected(net: &Net, membership: &[usize]) -> Vec<usize> {
     // Labels were handed out in order of each component's smallest node, so
     // they are already canonical.
     label
+}
+
+/// The distinct communities met while walking neighbours, in order of first sight. Listed without a branch
+/// (the neighbours' communities are too irregular for the branch predictor): each community met is written at
+/// the list's end, which advances only the first time the current walk meets it.
+struct FirstSeen {
+    list: Vec<usize>,
+    len: usize,
+    /// The walk that last met each community.
+    met_in: Vec<usize>,
+    walk: usize,
+}
+
+impl FirstSeen {
+    /// For communities `0..n`. A walk meets at most `n - 1` distinct ones (a node's neighbours lie outside it,
+    /// a row skips its own community), so the list's end never passes `n - 1` before a write.
+    fn new(n: usize) -> Self {
+        FirstSeen { list: vec![0; n], len: 0, met_in: vec![0; n], walk: 0 }
+    }
+
+    /// Empties the list for a new walk.
+    fn start(&mut self) {
+        self.walk += 1;
+        self.len = 0;
+    }
+
+    /// Keeps `c` out of this walk's list.
+    fn skip(&mut self, c: usize) {
+        self.met_in[c] = self.walk;
+    }
+
+    fn meet(&mut self, c: usize) {
+        self.list[self.len] = c;
+        self.len += usize::from(self.met_in[c] != self.walk);
+        self.met_in[c] = self.walk;
+    }
+
+    fn listed(&self) -> &[usize] {
+        &self.list[..self.len]
+    }
 }
 
 /// Renumbers ids (all `< membership.len()`) densely to `0..k` in order of
