@@ -138,8 +138,32 @@ const COMPILE_TIME_MACROS: &[&str] = &[
 ];
 const FILE_LOGGERS: &[&str] =
     &["tracing_appender", "log4rs", "fern", "simplelog", "flexi_logger", "file_rotate"];
-const SIGNAL_NAMES: &[&str] =
-    &["ctrl_c", "with_graceful_shutdown", "graceful_shutdown", "ctrlc", "signal_hook"];
+
+/// Segments [`classify_reference`] looks for anywhere in a path, one bit each, so that a path is scanned once
+/// (it is called for every reference, millions in a large code base, and almost none of them match).
+mod segment {
+    pub(super) const ENV: u8 = 1;
+    /// `ctrl_c`, `with_graceful_shutdown`, `graceful_shutdown`, `ctrlc`, `signal_hook`.
+    pub(super) const SIGNAL_NAME: u8 = 1 << 1;
+    pub(super) const SIGNAL: u8 = 1 << 2;
+    pub(super) const HTTP_SERVER: u8 = 1 << 3;
+    pub(super) const SERVER: u8 = 1 << 4;
+    pub(super) const TCP_LISTENER: u8 = 1 << 5;
+
+    pub(super) fn flag(segment: &str) -> u8 {
+        match segment {
+            "env" => ENV,
+            "ctrl_c" | "with_graceful_shutdown" | "graceful_shutdown" | "ctrlc" | "signal_hook" => {
+                SIGNAL_NAME
+            }
+            "signal" => SIGNAL,
+            "HttpServer" => HTTP_SERVER,
+            "Server" => SERVER,
+            "TcpListener" => TCP_LISTENER,
+            _ => 0,
+        }
+    }
+}
 
 pub(super) fn analyze(
     summaries: &[FileSummary],
@@ -336,15 +360,16 @@ fn classify_reference(path: &[Name], kind: RefKind) -> Option<(EnvFactKind, Stri
     let last = path.last()?.as_str();
     // Called for every reference (millions): the joined path is built only for a fact.
     let joined = || path.join("::");
-    let has = |segment: &str| path.iter().any(|s| s == segment);
-    if kind == RefKind::Call && (has("env") && matches!(last, "var" | "var_os" | "vars")) {
+    let seen = path.iter().fold(0, |seen, s| seen | segment::flag(s));
+    let has = |flag: u8| seen & flag != 0;
+    if kind == RefKind::Call && (has(segment::ENV) && matches!(last, "var" | "var_os" | "vars")) {
         return Some((EnvFactKind::EnvRead, joined()));
     }
     if kind == RefKind::Call && matches!(first, "dotenv" | "dotenvy" | "envy") {
         return Some((EnvFactKind::EnvRead, joined()));
     }
-    if SIGNAL_NAMES.iter().any(|s| has(s))
-        || (has("signal") && matches!(first, "tokio" | "signal" | "async_std"))
+    if has(segment::SIGNAL_NAME)
+        || (has(segment::SIGNAL) && matches!(first, "tokio" | "signal" | "async_std"))
     {
         return Some((EnvFactKind::SignalHandling, joined()));
     }
@@ -356,12 +381,12 @@ fn classify_reference(path: &[Name], kind: RefKind) -> Option<(EnvFactKind, Stri
     if FILE_LOGGERS.contains(&first) {
         return Some((EnvFactKind::LogFile, format!("{first} (file logger)")));
     }
-    let server = has("HttpServer")
+    let server = has(segment::HTTP_SERVER)
         || (first == "axum" && last == "serve")
-        || (has("Server") && matches!(last, "bind" | "try_bind"))
+        || (has(segment::SERVER) && matches!(last, "bind" | "try_bind"))
         || (first == "rocket" && matches!(last, "build" | "ignite" | "launch"))
         || (first == "warp" && last == "serve")
-        || (has("TcpListener") && last == "bind");
+        || (has(segment::TCP_LISTENER) && last == "bind");
     if server && kind == RefKind::Call {
         return Some((EnvFactKind::Server, joined()));
     }

@@ -60,22 +60,34 @@ const MAX_OPERATORS: usize = 4096;
 /// What a format hole becomes before parsing: an identifier parses wherever a value or a name may stand.
 const HOLE: &str = "__decompose_hole__";
 /// Words that never follow a statement keyword in SQL but often do in English.
-const PROSE: &str =
-    "the your you please this that an my our we cannot could should would failed was";
+const PROSE: &[&str] = &[
+    "the", "your", "you", "please", "this", "that", "an", "my", "our", "we", "cannot", "could",
+    "should", "would", "failed", "was",
+];
 /// Words where a table name would be that are not one (`FROM LATERAL`, `INTO VALUES`, `FROM WHERE`).
-const NOT_NAMES: &str = "select from where set values lateral unnest null default table into join on \
-    using as with and or not exists if only";
+const NOT_NAMES: &[&str] = &[
+    "select", "from", "where", "set", "values", "lateral", "unnest", "null", "default", "table",
+    "into", "join", "on", "using", "as", "with", "and", "or", "not", "exists", "if", "only",
+];
 /// Words that end a table reference in a `FROM a x, b y` list; any other word after a name is its alias.
-const CLAUSES: &str = "where join inner left right full cross natural on using group order limit offset having \
-    union except intersect window set returning values select for cascade restrict restart continue straight_join";
+#[rustfmt::skip]
+const CLAUSES: &[&str] = &[
+    "where", "join", "inner", "left", "right", "full", "cross", "natural", "on", "using", "group",
+    "order", "limit", "offset", "having", "union", "except", "intersect", "window", "set",
+    "returning", "values", "select", "for", "cascade", "restrict", "restart", "continue",
+    "straight_join",
+];
 /// Words allowed between `CREATE`/`ALTER`/`DROP` and `TABLE`/`INDEX`/`VIEW`.
-const DDL_MODIFIERS: &str = "or replace unique temporary temp unlogged global local virtual materialized external fulltext spatial";
+#[rustfmt::skip]
+const DDL_MODIFIERS: &[&str] = &[
+    "or", "replace", "unique", "temporary", "temp", "unlogged", "global", "local", "virtual",
+    "materialized", "external", "fulltext", "spatial",
+];
 
-/// Is the token a word in the space-separated `list` (ASCII case-insensitive)?
-fn kw(token: Option<&Token<'_>>, list: &str) -> bool {
-    token
-        .and_then(word)
-        .is_some_and(|w| list.split_ascii_whitespace().any(|k| k.eq_ignore_ascii_case(w)))
+/// Is the token a word in `list` (ASCII case-insensitive)? Asked for every token of every string literal, so
+/// the lists are slices: a word of another length is rejected without looking at its bytes.
+fn kw(token: Option<&Token<'_>>, list: &[&str]) -> bool {
+    token.and_then(word).is_some_and(|w| list.iter().any(|k| k.eq_ignore_ascii_case(w)))
 }
 
 /// Does this string literal look like SQL at all? It must start (after white space and comments) with a
@@ -86,9 +98,9 @@ fn kw(token: Option<&Token<'_>>, list: &str) -> bool {
 pub fn looks_like_sql(text: &str) -> bool {
     // The shape is in the first few hundred bytes; lexing all of a huge literal would be wasted.
     let toks = lex(&text[..text.floor_char_boundary(4096)]);
-    let at = |i: usize, list: &str| kw(toks.get(i), list);
+    let at = |i: usize, list: &[&str]| kw(toks.get(i), list);
     let within =
-        |from: usize, to: usize, list: &str| (from..to.min(toks.len())).find(|&i| at(i, list));
+        |from: usize, to: usize, list: &[&str]| (from..to.min(toks.len())).find(|&i| at(i, list));
     let punct = |i: usize, c: char| toks.get(i).is_some_and(|t| t.tok == Tok::Punct(c));
     let name_at = |i: usize| read_name(&toks, i).is_some();
     let Some(first) = toks.first().and_then(word) else { return false };
@@ -97,7 +109,7 @@ pub fn looks_like_sql(text: &str) -> bool {
     }
     match first.to_ascii_lowercase().as_str() {
         "select" => {
-            if let Some(from) = within(2, toks.len(), "from") {
+            if let Some(from) = within(2, toks.len(), &["from"]) {
                 return name_at(from + 1) || punct(from + 1, '(');
             }
             // No FROM: code-like (a number, a call, an operator) or an upper-case keyword, and it parses.
@@ -107,35 +119,37 @@ pub fn looks_like_sql(text: &str) -> bool {
                     .any(|t| word(t).is_none_or(|w| w.starts_with(|c: char| c.is_ascii_digit())));
             toks.len() >= 2 && code_like && text.len() <= 4096 && parses(&sanitize(text, &toks))
         }
-        "insert" => within(1, 4, "into").is_some_and(|i| name_at(i + 1)),
-        "replace" | "merge" => at(1, "into") && name_at(2),
+        "insert" => within(1, 4, &["into"]).is_some_and(|i| name_at(i + 1)),
+        "replace" | "merge" => at(1, &["into"]) && name_at(2),
         "update" => {
-            let start = if at(1, "or") { 3 } else { 1 + usize::from(at(1, "only")) };
-            name_at(start) && within(start + 1, start + 4, "set").is_some()
+            let start = if at(1, &["or"]) { 3 } else { 1 + usize::from(at(1, &["only"])) };
+            name_at(start) && within(start + 1, start + 4, &["set"]).is_some()
         }
-        "delete" => within(1, 4, "from").is_some_and(|i| name_at(i + 1)),
+        "delete" => within(1, 4, &["from"]).is_some_and(|i| name_at(i + 1)),
         "with" => {
-            let name = if at(1, "recursive") { 2 } else { 1 };
+            let name = if at(1, &["recursive"]) { 2 } else { 1 };
             let mut i = name + 1;
             if punct(i, '(') {
                 i = (i..toks.len()).find(|&j| punct(j, ')')).map_or(toks.len(), |j| j + 1);
             }
-            name_at(name) && at(i, "as")
+            name_at(name) && at(i, &["as"])
         }
         "create" | "alter" | "drop" => {
             let i = (1..toks.len()).find(|&i| !at(i, DDL_MODIFIERS)).unwrap_or(toks.len());
-            at(i, "table index view")
+            at(i, &["table", "index", "view"])
                 && toks.get(i + 1).is_some_and(|t| !matches!(t.tok, Tok::Punct(_)))
         }
         "truncate" => {
-            let i = (1..toks.len()).find(|&i| !at(i, "table only")).unwrap_or(toks.len());
+            let i = (1..toks.len()).find(|&i| !at(i, &["table", "only"])).unwrap_or(toks.len());
             let Some((_, mut next)) = read_name(&toks, i) else { return false };
             // `TRUNCATE a, b CASCADE;` and nothing else: "Truncate long names" is prose.
             while punct(next, ',') {
                 let Some((_, after)) = read_name(&toks, next + 1) else { return false };
                 next = after;
             }
-            next == toks.len() || punct(next, ';') || at(next, "cascade restrict restart continue")
+            next == toks.len()
+                || punct(next, ';')
+                || at(next, &["cascade", "restrict", "restart", "continue"])
         }
         _ => false,
     }
@@ -446,7 +460,11 @@ fn too_deep(toks: &[Token<'_>]) -> bool {
             Tok::Punct(')') => depth = depth.saturating_sub(1),
             Tok::Punct(';') => operators = 0,
             Tok::Punct(c) if "+-*/%|&^<>=!~:#@[".contains(c) => operators += 1,
-            Tok::Word(_) if kw(Some(t), "and or not is union except intersect") => operators += 1,
+            Tok::Word(_)
+                if kw(Some(t), &["and", "or", "not", "is", "union", "except", "intersect"]) =>
+            {
+                operators += 1
+            }
             _ => {}
         }
         if depth > MAX_NESTING || operators > MAX_OPERATORS {
@@ -507,7 +525,7 @@ pub fn tables_in_fragment(fragment: &str) -> Vec<TableAccess> {
 }
 
 fn scan(toks: &[Token<'_>]) -> Vec<TableAccess> {
-    let at = |i: usize, list: &str| kw(toks.get(i), list);
+    let at = |i: usize, list: &[&str]| kw(toks.get(i), list);
     let punct = |i: usize, c: char| toks.get(i).is_some_and(|t| t.tok == Tok::Punct(c));
     let mut found = BTreeSet::new();
     let mut ctes = BTreeSet::new();
@@ -519,36 +537,51 @@ fn scan(toks: &[Token<'_>]) -> Vec<TableAccess> {
             (stmt, seen_from, seen_index) = (i + 1, false, false);
         }
         let Some(w) = word(t) else { continue };
-        let prev = |list: &str| i > 0 && at(i - 1, list);
+        let prev = |list: &[&str]| i > 0 && at(i - 1, list);
         // `WITH recent AS (`, `, later AS (`: names of the query, not tables.
-        if (prev("with recursive") || (i > 0 && punct(i - 1, ',')))
-            && at(i + 1, "as")
+        if (prev(&["with", "recursive"]) || (i > 0 && punct(i - 1, ',')))
+            && at(i + 1, &["as"])
             && punct(i + 2, '(')
         {
             ctes.insert(w.to_ascii_lowercase());
         }
-        let ddl = || at(stmt, "create alter drop") && (stmt + 1..i).all(|j| at(j, DDL_MODIFIERS));
+        let ddl = || {
+            at(stmt, &["create", "alter", "drop"]) && (stmt + 1..i).all(|j| at(j, DDL_MODIFIERS))
+        };
         let (mode, list) = match w.to_ascii_lowercase().as_str() {
-            "from" if !std::mem::replace(&mut seen_from, true) && at(stmt, "delete") => {
+            "from" if !std::mem::replace(&mut seen_from, true) && at(stmt, &["delete"]) => {
                 (AccessMode::Write, false)
             }
             "from" => (AccessMode::Read, true),
             "join" | "using" => (AccessMode::Read, false),
             "into" => (AccessMode::Write, false),
             // `ON DUPLICATE KEY UPDATE`, `DO UPDATE`, `FOR UPDATE`, `ON UPDATE CASCADE`, `THEN UPDATE SET`.
-            "update" if !prev("key do for on then") => (AccessMode::Write, false),
+            "update" if !prev(&["key", "do", "for", "on", "then"]) => (AccessMode::Write, false),
             "truncate" => (AccessMode::Write, true),
             "table" | "view" if ddl() => (AccessMode::Write, true),
             "index" => {
                 seen_index = true;
                 continue;
             }
-            "on" if seen_index && at(stmt, "create") => (AccessMode::Write, false),
+            "on" if seen_index && at(stmt, &["create"]) => (AccessMode::Write, false),
             _ => continue,
         };
         // SQLite `UPDATE OR REPLACE t`, `TRUNCATE TABLE ONLY t`, `DROP TABLE IF EXISTS t`.
-        let mut j = if at(i + 1, "or") { i + 3 } else { i + 1 };
-        while at(j, "table only if not exists ignore low_priority quick concurrently") {
+        let mut j = if at(i + 1, &["or"]) { i + 3 } else { i + 1 };
+        while at(
+            j,
+            &[
+                "table",
+                "only",
+                "if",
+                "not",
+                "exists",
+                "ignore",
+                "low_priority",
+                "quick",
+                "concurrently",
+            ],
+        ) {
             j += 1;
         }
         while let Some((name, after)) = read_name(toks, j) {
@@ -558,7 +591,7 @@ fn scan(toks: &[Token<'_>]) -> Vec<TableAccess> {
                 found.insert(TableAccess { table, mode });
             }
             // `FROM a x, b AS y`: skip the alias, go on after a comma.
-            let mut k = if at(after, "as") { after + 1 } else { after };
+            let mut k = if at(after, &["as"]) { after + 1 } else { after };
             if toks.get(k).and_then(word).is_some() && !at(k, CLAUSES) {
                 k += 1;
             }
