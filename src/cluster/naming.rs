@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::extract::ItemKind;
 use crate::resolve::{ModuleId, Resolved};
@@ -42,13 +43,13 @@ pub(super) fn name_services(
             items_of[g].push(index);
         }
     }
-    type Surfaces = BTreeMap<String, BTreeMap<String, u32>>;
+    type Surfaces = FxHashMap<String, FxHashMap<String, u32>>;
     let worded: Vec<(BTreeMap<String, f64>, Surfaces)> = groups
         .par_iter()
         .zip(&items_of)
         .map(|(modules, items)| {
-            let mut weights = BTreeMap::new();
-            let mut surfaces = Surfaces::new();
+            let mut weights = FxHashMap::default();
+            let mut surfaces = Surfaces::default();
             for module in modules {
                 let path = &resolved.module(*module).path;
                 let segments: Vec<&str> = path.split("::").skip(1).collect();
@@ -66,11 +67,11 @@ pub(super) fn name_services(
                 };
                 add_words(&item.name, weight, &mut weights, &mut surfaces);
             }
-            (weights, surfaces)
+            (weights.into_iter().collect(), surfaces)
         })
         .collect();
     let mut weights: Vec<BTreeMap<String, f64>> = Vec::with_capacity(groups.len());
-    let mut surfaces = Surfaces::new();
+    let mut surfaces: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
     for (group_weights, group_surfaces) in worded {
         weights.push(group_weights);
         for (stem, forms) in group_surfaces {
@@ -152,8 +153,8 @@ pub(super) fn name_services(
 fn add_words(
     identifier: &str,
     weight: f64,
-    weights: &mut BTreeMap<String, f64>,
-    surfaces: &mut BTreeMap<String, BTreeMap<String, u32>>,
+    weights: &mut FxHashMap<String, f64>,
+    surfaces: &mut FxHashMap<String, FxHashMap<String, u32>>,
 ) {
     for_each_stem(identifier, STOP_WORDS, |word, stem| {
         with_entry(weights, stem, |total| *total += weight);
@@ -175,9 +176,11 @@ pub(super) fn for_each_stem(identifier: &str, stop_words: &[&str], mut f: impl F
 }
 
 /// Applies `f` to the value of `key` in `map`, starting from `V::default()` the first time. The key is copied
-/// only then: words come from a reused buffer, and most are already in the map.
+/// only then: words come from a reused buffer, and most are already in the map. The maps are hash maps while
+/// words are counted (a few hundred thousand names at a million lines; an ordered map compared strings at
+/// every level) and are ordered afterwards; each key's sum is made in the same order either way.
 pub(super) fn with_entry<V: Default>(
-    map: &mut BTreeMap<String, V>,
+    map: &mut FxHashMap<String, V>,
     key: &str,
     f: impl FnOnce(&mut V),
 ) {
@@ -217,7 +220,12 @@ fn for_each_word(identifier: &str, mut f: impl FnMut(&str)) {
                 f(&current);
                 current.clear();
             }
-            current.extend(c.to_lowercase());
+            // Names are nearly all ASCII; `char::to_lowercase` goes through its Unicode tables and iterator.
+            if c.is_ascii() {
+                current.push(c.to_ascii_lowercase());
+            } else {
+                current.extend(c.to_lowercase());
+            }
             previous = Some(c);
         }
         if !current.is_empty() {

@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::extract::ItemKind;
 use crate::resolve::Resolved;
@@ -52,14 +53,14 @@ pub(super) fn similarities(
     let bags: Vec<BTreeMap<String, f64>> = (0..n)
         .into_par_iter()
         .map(|m| {
-            let mut bag = BTreeMap::new();
+            let mut bag = FxHashMap::default();
             if participating[m] {
                 add_words(&mut bag, &resolved.modules[m].name, 2.0);
                 for &item in &items_of[m] {
                     add_words(&mut bag, &resolved.items[item].name, 1.0);
                 }
             }
-            bag
+            bag.into_iter().collect()
         })
         .collect();
     let members: Vec<usize> = (0..n).filter(|&m| participating[m] && !bags[m].is_empty()).collect();
@@ -131,7 +132,7 @@ pub(super) fn similarities(
     res
 }
 
-fn add_words(bag: &mut BTreeMap<String, f64>, identifier: &str, weight: f64) {
+fn add_words(bag: &mut FxHashMap<String, f64>, identifier: &str, weight: f64) {
     for_each_stem(identifier, STOP_WORDS, |_, stem| {
         with_entry(bag, stem, |total| *total += weight)
     });
