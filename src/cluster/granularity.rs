@@ -27,8 +27,17 @@ const ITEM_DOMINANCE: f64 = 0.6;
 /// Share of a module's item affinity each of two services needs for the module to count as mixed.
 const MIN_SHARE: f64 = 0.25;
 
-/// Coupling of one item with each service (by index).
-type Affinity = BTreeMap<usize, f64>;
+/// Coupling of one item with each service (by index), sorted by service. Nearly every item couples with one or
+/// two services, so a short sorted vector: an ordered map per item cost an allocation per node.
+type Affinity = Vec<(usize, f64)>;
+
+/// Adds `weight` to the affinity of `service`.
+fn add(affinity: &mut Affinity, service: usize, weight: f64) {
+    match affinity.binary_search_by_key(&service, |&(s, _)| s) {
+        Ok(i) => affinity[i].1 += weight,
+        Err(i) => affinity.insert(i, (service, weight)),
+    }
+}
 
 /// A module whose items belong to different services.
 #[derive(Debug, Clone)]
@@ -75,14 +84,14 @@ pub fn split_modules(resolved: &Resolved, proposal: &Proposal) -> Vec<ModuleSpli
             && considered(reference.to)
             && let Some(service) = proposal.service_of(reference.from)
         {
-            *affinity[home[to_item.index()].index()].entry(service).or_default() += weight;
+            add(&mut affinity[home[to_item.index()].index()], service, weight);
         }
         // Outgoing: this item's code uses another service.
         if let Some(from_item) = reference.from_item
             && considered(reference.from)
             && let Some(service) = proposal.service_of(reference.to)
         {
-            *affinity[home[from_item.index()].index()].entry(service).or_default() += weight;
+            add(&mut affinity[home[from_item.index()].index()], service, weight);
         }
     }
 
@@ -98,14 +107,14 @@ pub fn split_modules(resolved: &Resolved, proposal: &Proposal) -> Vec<ModuleSpli
         let mut totals: BTreeMap<usize, f64> = BTreeMap::new();
         let mut parts: BTreeMap<usize, Vec<ItemId>> = BTreeMap::new();
         for (item, services) in &items {
-            let sum: f64 = services.values().sum();
+            let sum: f64 = services.iter().map(|(_, w)| w).sum();
             for (service, w) in services.iter() {
                 *totals.entry(*service).or_default() += w;
             }
             let dominant = services
                 .iter()
-                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
-                .filter(|(_, w)| sum > 0.0 && **w / sum >= ITEM_DOMINANCE);
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .filter(|(_, w)| sum > 0.0 && *w / sum >= ITEM_DOMINANCE);
             if let Some((service, _)) = dominant {
                 parts.entry(*service).or_default().push(*item);
             }
