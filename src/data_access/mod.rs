@@ -32,7 +32,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::discover::{Workspace, join_normalized, parent_dir};
-use crate::extract::{FileSummary, ItemKind, Name, RefKind, StringLiteral};
+use crate::extract::{FileSummary, ItemKind, Name, RefKind, Reference, StringLiteral};
 use crate::resolve::{DataRef, ItemId, ModuleId, Resolved};
 use crate::source::FileId;
 
@@ -624,15 +624,11 @@ fn transactions(
     for access in accesses.iter().filter(|a| a.kind == DataKind::Table) {
         by_site.entry((access.module, access.item)).or_default().insert(access.data);
     }
-    let mut res: Vec<Transaction> = Vec::new();
-    let mut seen: BTreeSet<(ModuleId, Option<ItemId>)> = BTreeSet::new();
-    for (file_index, summary) in summaries.iter().enumerate() {
-        let file = FileId(file_index as u32);
-        for reference in &summary.references {
-            if reference.test_only && !include_tests {
-                continue;
-            }
-            let opens = match reference.kind {
+    // The references that open a transaction, per file: a scan of every reference, in parallel.
+    let openers: Vec<Vec<&Reference>> = summaries
+        .par_iter()
+        .map(|summary| {
+            let opens = |reference: &&Reference| match reference.kind {
                 RefKind::MethodCall => reference
                     .path()
                     .first()
@@ -643,9 +639,15 @@ fn transactions(
                     .is_some_and(|m| m == "transaction" || m == "build_transaction"),
                 _ => false,
             };
-            if !opens {
-                continue;
-            }
+            let kept = |reference: &&Reference| include_tests || !reference.test_only;
+            summary.references.iter().filter(kept).filter(opens).collect()
+        })
+        .collect();
+    let mut res: Vec<Transaction> = Vec::new();
+    let mut seen: BTreeSet<(ModuleId, Option<ItemId>)> = BTreeSet::new();
+    for (file_index, openers) in openers.into_iter().enumerate() {
+        let file = FileId(file_index as u32);
+        for reference in openers {
             for &module in resolved.locator.modules(file, reference.scope) {
                 let item = reference
                     .from_item
