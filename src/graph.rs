@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::resolve::{DependencyKind, ModuleId, Resolved};
@@ -61,29 +62,54 @@ pub fn build(resolved: &Resolved, include_tests: bool) -> ModuleGraph {
             included.then(|| graph.add_node(ModuleId(i as u32)))
         })
         .collect();
-    // A hash map to find each pair's edge (one lookup per reference, 600,000 at a million lines), then the
-    // edges added in pair order, as before.
-    let mut edge_of: FxHashMap<(NodeIndex, NodeIndex), usize> = FxHashMap::default();
-    let mut edges: Vec<((NodeIndex, NodeIndex), Edge)> = Vec::new();
-    for (index, reference) in resolved.references.iter().enumerate() {
-        if reference.test_only && !include_tests {
-            continue;
+    // The references are counted in chunks, in parallel, each chunk with a hash map to find each pair's edge
+    // (one lookup per reference, 600,000 at a million lines). References are sorted by their module, so a
+    // pair's references nearly always fall in one chunk; a pair met in two is merged, in chunk order, which
+    // keeps its evidence in index order.
+    let references = &resolved.references;
+    let chunk = references.len().div_ceil(4 * rayon::current_num_threads()).max(1);
+    let mut edges: Vec<((NodeIndex, NodeIndex), Edge)> = references
+        .par_chunks(chunk)
+        .enumerate()
+        .flat_map_iter(|(index, references)| {
+            let first = index * chunk;
+            let mut edge_of: FxHashMap<(NodeIndex, NodeIndex), usize> = FxHashMap::default();
+            let mut edges: Vec<((NodeIndex, NodeIndex), Edge)> = Vec::new();
+            for (offset, reference) in references.iter().enumerate() {
+                if reference.test_only && !include_tests {
+                    continue;
+                }
+                let (Some(from), Some(to)) =
+                    (node_of[reference.from.index()], node_of[reference.to.index()])
+                else {
+                    continue;
+                };
+                let slot = *edge_of.entry((from, to)).or_insert_with(|| {
+                    edges.push(((from, to), Edge::default()));
+                    edges.len() - 1
+                });
+                let edge = &mut edges[slot].1;
+                *edge.counts.entry(reference.kind).or_default() += 1;
+                edge.weak += u32::from(reference.weak);
+                edge.evidence.push((first + offset) as u32);
+            }
+            edges
+        })
+        .collect();
+    // Stable: a pair's parts stay in chunk order.
+    edges.sort_by_key(|(pair, _)| *pair);
+    edges.dedup_by(|later, kept| {
+        if later.0 != kept.0 {
+            return false;
         }
-        let (Some(from), Some(to)) =
-            (node_of[reference.from.index()], node_of[reference.to.index()])
-        else {
-            continue;
-        };
-        let slot = *edge_of.entry((from, to)).or_insert_with(|| {
-            edges.push(((from, to), Edge::default()));
-            edges.len() - 1
-        });
-        let edge = &mut edges[slot].1;
-        *edge.counts.entry(reference.kind).or_default() += 1;
-        edge.weak += u32::from(reference.weak);
-        edge.evidence.push(index as u32);
-    }
-    edges.sort_unstable_by_key(|(pair, _)| *pair);
+        let later = std::mem::take(&mut later.1);
+        for (kind, count) in later.counts {
+            *kept.1.counts.entry(kind).or_default() += count;
+        }
+        kept.1.weak += later.weak;
+        kept.1.evidence.extend(later.evidence);
+        true
+    });
     for ((from, to), edge) in edges {
         graph.add_edge(from, to, edge);
     }
@@ -112,4 +138,80 @@ pub fn coupling(edge: &Edge) -> f64 {
     let strength: f64 =
         edge.counts.iter().map(|(kind, &n)| kind_weight(*kind) * (1.0 + n as f64).ln()).sum();
     strength * (1.0 - 0.5 * weak_share)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_fixture::analyze_fixture_resolved;
+
+    /// Per module pair: the counts by kind, the weak count and the evidence.
+    type Edges = BTreeMap<(ModuleId, ModuleId), (BTreeMap<DependencyKind, u32>, u32, Vec<u32>)>;
+
+    /// The edges by a plain pass over the references in index order.
+    fn oracle(resolved: &Resolved) -> Edges {
+        let mut res = Edges::new();
+        for (index, reference) in resolved.references.iter().enumerate() {
+            if reference.test_only {
+                continue;
+            }
+            let edge = res.entry((reference.from, reference.to)).or_default();
+            *edge.0.entry(reference.kind).or_default() += 1;
+            edge.1 += u32::from(reference.weak);
+            edge.2.push(index as u32);
+        }
+        res
+    }
+
+    fn edges(graph: &ModuleGraph) -> Edges {
+        let edge = |e| {
+            let (a, b) = graph.graph.edge_endpoints(e)?;
+            let edge: &Edge = &graph.graph[e];
+            let pair = (graph.module(a), graph.module(b));
+            Some((pair, (edge.counts.clone(), edge.weak, edge.evidence.clone())))
+        };
+        graph.graph.edge_indices().filter_map(edge).collect()
+    }
+
+    #[test]
+    fn edges_hold_every_reference_whatever_the_order_of_the_references() {
+        let (mut resolved, _) = analyze_fixture_resolved(
+            r#"
+//- /Cargo.toml
+[package]
+name = "app"
+version = "0.1.0"
+//- /src/lib.rs
+mod orders;
+mod billing;
+mod shared;
+//- /src/shared.rs
+pub struct Money(pub u64);
+pub fn round(m: Money) -> Money { m }
+//- /src/orders.rs
+use crate::shared::{Money, round};
+pub struct Order { pub total: Money }
+pub fn total(o: Order) -> Money { round(o.total) }
+pub fn zero() -> Money { Money(0) }
+//- /src/billing.rs
+use crate::shared::{self, Money};
+use crate::orders::{self, Order};
+pub fn bill(o: Order) -> Money { shared::round(orders::total(o)) }
+pub fn free() -> Order { Order { total: orders::zero() } }
+"#,
+        );
+        assert!(resolved.references.len() >= 8, "{}", resolved.references.len());
+        let sorted = build(&resolved, false);
+        assert_eq!(edges(&sorted), oracle(&resolved));
+        // Interleaved halves: each pair's references are spread over several chunks and must be merged.
+        let half = resolved.references.len() / 2;
+        let (first, second) = resolved.references.split_at(half);
+        let mut interleaved = Vec::new();
+        for i in 0..half.max(second.len()) {
+            interleaved.extend(second.get(i).cloned());
+            interleaved.extend(first.get(i).cloned());
+        }
+        resolved.references = interleaved;
+        assert_eq!(edges(&build(&resolved, false)), oracle(&resolved));
+    }
 }
