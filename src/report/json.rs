@@ -688,11 +688,15 @@ impl<'a> Report<'a> {
 
     /// The document as pretty JSON with a final newline, written to `writer` (what `report.json` holds):
     /// exactly `serde_json::to_writer_pretty(self)`, rendered in parallel (see [`super::pretty`]).
-    pub fn write_json(&self, writer: impl std::io::Write) -> std::io::Result<()> {
+    pub fn write_json(&self, writer: impl std::io::Write + Send) -> std::io::Result<()> {
         self.write_json_chunked(super::pretty::CHUNK, writer)
     }
 
-    fn write_json_chunked(&self, chunk: usize, writer: impl std::io::Write) -> std::io::Result<()> {
+    fn write_json_chunked(
+        &self,
+        chunk: usize,
+        writer: impl std::io::Write + Send,
+    ) -> std::io::Result<()> {
         use super::pretty::Field;
         // Every field, in declaration order: the test below compares the result with the derived
         // `Serialize`, so a field added to the struct but not here fails it.

@@ -6,8 +6,15 @@
 //! parallel; each piece is rendered by a formatter that starts at the depth where the piece stands, so the
 //! pieces joined in order are exactly the document serde_json would write in one pass (a test checks this on
 //! whole reports).
+//!
+//! Pieces are rendered in document order (each worker takes the next one) and written by a thread of their
+//! own as soon as every piece before them is: copying 70 MB into the file then overlaps the rendering
+//! instead of following it on one core.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -17,12 +24,15 @@ use serde_json::ser::Formatter;
 /// buffer, small enough that a 50,000-element array spreads over every core.
 pub(super) const CHUNK: usize = 512;
 
-/// How one field of the top-level object is rendered into pieces (in order).
-type Render<'a> = Box<dyn Fn(usize) -> serde_json::Result<Vec<Vec<u8>>> + Send + Sync + 'a>;
+/// How many pieces a field's value is rendered in, for a chunk size.
+type Count<'a> = Box<dyn Fn(usize) -> usize + Send + Sync + 'a>;
+/// Renders one piece of a field's value: (chunk size, piece index) → bytes.
+type Render<'a> = Box<dyn Fn(usize, usize) -> serde_json::Result<Vec<u8>> + Send + Sync + 'a>;
 
-/// One field of the top-level object: its name and how to render its value.
+/// One field of the top-level object: its name and how to render its value, in pieces.
 pub(super) struct Field<'a> {
     name: &'static str,
+    count: Count<'a>,
     render: Render<'a>,
 }
 
@@ -31,80 +41,139 @@ impl<'a> Field<'a> {
     pub(super) fn value<T: Serialize + Sync>(name: &'static str, value: &'a T) -> Field<'a> {
         Field {
             name,
-            render: Box::new(move |_| {
+            count: Box::new(|_| 1),
+            render: Box::new(move |_, _| {
                 let mut piece = Vec::new();
                 serialize_at(&mut piece, value, 1)?;
-                Ok(vec![piece])
+                Ok(piece)
             }),
         }
     }
 
-    /// An array whose elements are rendered in parallel chunks (of the given size).
+    /// An array whose elements are rendered in chunks (of the size given to [`write_object`]): the opening
+    /// bracket and the first chunk, further chunks, then the closing bracket.
     pub(super) fn array<T: Serialize + Sync>(name: &'static str, items: &'a [T]) -> Field<'a> {
-        Field { name, render: Box::new(move |chunk| array_pieces(items, 1, chunk)) }
+        let chunks = |chunk: usize| items.len().div_ceil(chunk.max(1));
+        Field {
+            name,
+            count: Box::new(move |chunk| chunks(chunk) + 1),
+            render: Box::new(move |chunk, index| {
+                if items.is_empty() {
+                    return Ok(b"[]".to_vec());
+                }
+                let mut out = Vec::new();
+                if index == chunks(chunk) {
+                    Pretty { depth: 2, has_value: true }
+                        .end_array(&mut out)
+                        .map_err(serde_json::Error::io)?;
+                    return Ok(out);
+                }
+                let chunk = chunk.max(1);
+                let chunk_items = items.get(index * chunk..).unwrap_or_default();
+                // Each chunk continues the array inside its brackets; only the first one opens it.
+                if index == 0 {
+                    out.push(b'[');
+                }
+                let mut array = Pretty { depth: 2, has_value: false };
+                for (i, item) in chunk_items.iter().take(chunk).enumerate() {
+                    array
+                        .begin_array_value(&mut out, index == 0 && i == 0)
+                        .map_err(serde_json::Error::io)?;
+                    serialize_at(&mut out, item, 2)?;
+                }
+                Ok(out)
+            }),
+        }
     }
+}
+
+/// One stretch of the document: bytes of the object's own (brackets, keys, separators), or a piece of a
+/// field's value.
+enum Segment<'f, 'a> {
+    Frame(Vec<u8>),
+    Piece(&'f Field<'a>, usize),
 }
 
 /// Writes the object made of `fields` (in order) as pretty JSON with a final newline, rendering the fields
-/// and the chunks of large arrays in parallel.
+/// and the chunks of large arrays in parallel while a thread of its own writes what is ready.
 pub(super) fn write_object(
     fields: &[Field<'_>],
     chunk: usize,
-    mut writer: impl Write,
+    mut writer: impl Write + Send,
 ) -> io::Result<()> {
-    let rendered: Vec<serde_json::Result<Vec<Vec<u8>>>> =
-        fields.par_iter().map(|field| (field.render)(chunk)).collect();
-    // The object's own brackets, keys and separators come from the same formatter as its values.
-    let mut object = Pretty { depth: 0, has_value: false };
-    object.begin_object(&mut writer)?;
-    for (index, (field, pieces)) in fields.iter().zip(rendered).enumerate() {
-        object.begin_object_key(&mut writer, index == 0)?;
-        serde_json::to_writer(&mut writer, field.name)?;
-        object.begin_object_value(&mut writer)?;
-        for piece in pieces? {
-            writer.write_all(&piece)?;
+    let segments = segments(fields, chunk)?;
+    let render = |segment: &Segment<'_, '_>| match segment {
+        Segment::Frame(bytes) => Ok(bytes.clone()),
+        Segment::Piece(field, index) => (field.render)(chunk, *index).map_err(io::Error::from),
+    };
+    let streamed = std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::channel::<(usize, io::Result<Vec<u8>>)>();
+        let writer = &mut writer;
+        let written = std::thread::Builder::new()
+            .name("decompose-json".into())
+            .spawn_scoped(scope, move || write_in_order(receiver, writer))
+            .ok()?;
+        // Each worker takes the next segment in document order, so the writer rarely waits.
+        let next = AtomicUsize::new(0);
+        (0..rayon::current_num_threads()).into_par_iter().for_each_with(sender, |sender, _| {
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(segment) = segments.get(index) else { break };
+                // The writer stops receiving only after an error, which it returns itself.
+                if sender.send((index, render(segment))).is_err() {
+                    break;
+                }
+            }
+        });
+        Some(written.join().unwrap_or_else(|_| Err(io::Error::other("the JSON writer panicked"))))
+    });
+    match streamed {
+        Some(result) => result,
+        // No thread to be had: render everything, then write it here.
+        None => {
+            let pieces: Vec<io::Result<Vec<u8>>> = segments.par_iter().map(render).collect();
+            pieces.into_iter().try_for_each(|piece| writer.write_all(&piece?))
         }
-        object.end_object_value(&mut writer)?;
     }
-    object.end_object(&mut writer)?;
-    writer.write_all(b"\n")
 }
 
-/// `items` as a pretty array standing at `depth`: the opening bracket and the first chunk, further chunks,
-/// then the closing bracket, in order.
-fn array_pieces<T: Serialize + Sync>(
-    items: &[T],
-    depth: usize,
-    chunk: usize,
-) -> serde_json::Result<Vec<Vec<u8>>> {
-    if items.is_empty() {
-        return Ok(vec![b"[]".to_vec()]);
+/// The document's segments in order: the object's own bytes between the fields' pieces.
+fn segments<'f, 'a>(fields: &'f [Field<'a>], chunk: usize) -> io::Result<Vec<Segment<'f, 'a>>> {
+    // The object's own brackets, keys and separators come from the same formatter as its values.
+    let mut object = Pretty { depth: 0, has_value: false };
+    let mut res = Vec::new();
+    let mut frame = Vec::new();
+    object.begin_object(&mut frame)?;
+    for (index, field) in fields.iter().enumerate() {
+        object.begin_object_key(&mut frame, index == 0)?;
+        serde_json::to_writer(&mut frame, field.name)?;
+        object.begin_object_value(&mut frame)?;
+        res.push(Segment::Frame(std::mem::take(&mut frame)));
+        res.extend((0..(field.count)(chunk)).map(|piece| Segment::Piece(field, piece)));
+        object.end_object_value(&mut frame)?;
     }
-    let mut pieces: Vec<Vec<u8>> = items
-        .par_chunks(chunk.max(1))
-        .enumerate()
-        .map(|(index, chunk_items)| {
-            let mut out = Vec::new();
-            // Each chunk continues the array inside its brackets; only the first one opens it.
-            if index == 0 {
-                out.push(b'[');
-            }
-            let mut array = Pretty { depth: depth + 1, has_value: false };
-            for (i, item) in chunk_items.iter().enumerate() {
-                array
-                    .begin_array_value(&mut out, index == 0 && i == 0)
-                    .map_err(serde_json::Error::io)?;
-                serialize_at(&mut out, item, depth + 1)?;
-            }
-            Ok(out)
-        })
-        .collect::<serde_json::Result<_>>()?;
-    let mut end = Vec::new();
-    Pretty { depth: depth + 1, has_value: true }
-        .end_array(&mut end)
-        .map_err(serde_json::Error::io)?;
-    pieces.push(end);
-    Ok(pieces)
+    object.end_object(&mut frame)?;
+    frame.push(b'\n');
+    res.push(Segment::Frame(frame));
+    Ok(res)
+}
+
+/// Writes the pieces `receiver` gets (numbered, in any order) in their order; returns the first error,
+/// whether in rendering or in writing.
+fn write_in_order(
+    receiver: mpsc::Receiver<(usize, io::Result<Vec<u8>>)>,
+    writer: &mut impl Write,
+) -> io::Result<()> {
+    let mut waiting: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+    let mut next = 0;
+    for (index, piece) in receiver {
+        waiting.insert(index, piece?);
+        while let Some(piece) = waiting.remove(&next) {
+            writer.write_all(&piece)?;
+            next += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Appends `value` as pretty JSON standing at `depth` (its nested lines indented from there).
@@ -296,5 +365,36 @@ mod tests {
                 "chunk {chunk}"
             );
         }
+    }
+
+    /// Takes `room` bytes, then fails.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::other("disk full"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_ends_the_write_with_its_error() {
+        let doc = doc();
+        let fields = [Field::value("version", &doc.version), Field::array("entries", &doc.entries)];
+        for room in [0, 1, 40, 200] {
+            let err = write_object(&fields, 1, Full { room }).unwrap_err();
+            assert_eq!(err.to_string(), "disk full", "room {room}");
+        }
+        assert!(write_object(&fields, 1, Full { room: 1 << 20 }).is_ok());
     }
 }
