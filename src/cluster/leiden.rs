@@ -45,7 +45,8 @@
 //! to [`LeidenParams::max_passes`] times) until the partition stops changing,
 //! which is when the paper's stronger guarantees (subpartition γ-density) hold
 //! — or until a pass gains less than `1e-5` modularity, so huge graphs do not
-//! spend a whole pass on a few nodes' worth of improvement (`MIN_PASS_GAIN`).
+//! spend a whole pass on a few nodes' worth of improvement
+//! ([`LeidenParams::min_pass_gain`]).
 //! As a last, cheap safety net each pass splits any community that is not
 //! connected into its connected components; this never lowers modularity.
 //!
@@ -188,12 +189,22 @@ pub struct LeidenParams {
     /// modularity by less than `1e-5`. At least one run is always made. Each
     /// extra run can only keep or improve modularity.
     pub max_passes: usize,
+    /// The smallest modularity gain for which another pass is run (see
+    /// [`MIN_PASS_GAIN`], the default).
+    pub min_pass_gain: f64,
 }
 
 impl LeidenParams {
-    /// The given resolution with seed 42, randomness 0.01 and 10 passes.
+    /// The given resolution with seed 42, randomness 0.01, 10 passes and a
+    /// minimum pass gain of [`MIN_PASS_GAIN`].
     pub fn with_resolution(resolution: f64) -> Self {
-        Self { resolution, seed: 42, randomness: 0.01, max_passes: 10 }
+        Self {
+            resolution,
+            seed: 42,
+            randomness: 0.01,
+            max_passes: 10,
+            min_pass_gain: MIN_PASS_GAIN,
+        }
     }
 }
 
@@ -479,7 +490,8 @@ fn aggregate(net: &Net, membership: &[usize], k: usize) -> Net {
 // Driver
 // ---------------------------------------------------------------------------
 
-/// Smallest modularity gain for which another pass is worth running.
+/// Smallest modularity gain for which another pass is worth running, by
+/// default ([`LeidenParams::min_pass_gain`]).
 ///
 /// The paper iterates until a pass changes nothing. On large graphs the last
 /// passes keep shuffling a handful of nodes for gains of a few `1e-6` while
@@ -488,10 +500,10 @@ fn aggregate(net: &Net, membership: &[usize], k: usize) -> Net {
 /// boundary. On the graphs `decompose` usually sees (hundreds to thousands of
 /// nodes) moving a single node changes modularity by much more than this, so
 /// the cut-off only ever trims the tail of huge runs.
-const MIN_PASS_GAIN: f64 = 1e-5;
+pub const MIN_PASS_GAIN: f64 = 1e-5;
 
 /// Runs Leiden passes from `initial` (canonical ids) or singletons until a
-/// pass changes nothing, gains less than [`MIN_PASS_GAIN`], or `max_passes`
+/// pass changes nothing, gains less than `min_pass_gain`, or `max_passes`
 /// is reached. `groups[v]` is the pinned group of node `v` or [`NO_GROUP`].
 fn run(
     net: &Net,
@@ -524,7 +536,7 @@ fn run(
         let gain = next_quality - quality;
         membership = next;
         quality = next_quality;
-        if gain < MIN_PASS_GAIN {
+        if gain < params.min_pass_gain {
             break;
         }
     }
