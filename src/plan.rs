@@ -49,17 +49,22 @@ pub fn plan(
     let k = proposal.services.len();
     let mut remaining: BTreeSet<usize> = (0..k).collect();
     let mut steps = Vec::new();
-    let users_of = |kind: DataKind, index: usize| -> BTreeSet<usize> {
-        data.accesses
-            .iter()
-            .filter(|a| a.kind == kind && a.data == index)
-            .filter_map(|a| proposal.service_of(a.module))
-            .collect()
-    };
-    let table_users: Vec<BTreeSet<usize>> =
-        (0..data.tables.len()).map(|t| users_of(DataKind::Table, t)).collect();
-    let state_users: Vec<BTreeSet<usize>> =
-        (0..data.state.len()).map(|t| users_of(DataKind::State, t)).collect();
+    // The services that use each table and each state item, in one pass over the accesses.
+    let mut table_users: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); data.tables.len()];
+    let mut state_users: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); data.state.len()];
+    for access in &data.accesses {
+        let Some(service) = proposal.service_of(access.module) else { continue };
+        let users = match access.kind {
+            DataKind::Table => table_users.get_mut(access.data),
+            DataKind::State => state_users.get_mut(access.data),
+        };
+        if let Some(users) = users {
+            users.insert(service);
+        }
+    }
+    // Whether each service is one of the others still in the monolith, for the candidate at hand: a mask, as
+    // every table and edge is checked against it for each candidate of each step.
+    let mut others = vec![false; k];
     // The distinct items each service edge uses, once: the greedy loop below looks at every edge again for
     // every candidate of every step, and an edge's evidence has one entry per reference.
     let edge_items: Vec<Vec<ItemId>> = service_edges
@@ -76,9 +81,13 @@ pub fn plan(
     while !remaining.is_empty() {
         let mut best: Option<PlanStep> = None;
         for &s in &remaining {
-            let others: BTreeSet<usize> = remaining.iter().copied().filter(|&o| o != s).collect();
+            others
+                .iter_mut()
+                .enumerate()
+                .for_each(|(o, other)| *other = o != s && remaining.contains(&o));
+            let other = |o: usize| others.get(o).copied().unwrap_or(false);
             let mut interface: Vec<ItemId> = (service_edges.iter().zip(&edge_items))
-                .filter(|(e, _)| e.to == s && others.contains(&e.from))
+                .filter(|(e, _)| e.to == s && other(e.from))
                 .flat_map(|(_, items)| items.iter().copied())
                 .collect();
             interface.sort_unstable();
@@ -88,15 +97,13 @@ pub fn plan(
             let mut foreign_used = 0;
             for (t, users) in table_users.iter().enumerate() {
                 let mine = proposal.table_owner[t] == Some(s);
-                let shared: BTreeSet<usize> = users.intersection(&others).copied().collect();
-                if mine && shared.is_empty() {
+                let mut shared = users.iter().copied().filter(|&u| other(u)).peekable();
+                if mine && shared.peek().is_none() {
                     tables_to_move.push(t);
                 } else if mine {
                     foreign_users.extend(shared);
                     tables_to_split.push(t);
-                } else if users.contains(&s)
-                    && proposal.table_owner[t].is_some_and(|o| others.contains(&o))
-                {
+                } else if users.contains(&s) && proposal.table_owner[t].is_some_and(other) {
                     foreign_used += 1;
                     tables_to_split.push(t);
                 }
@@ -104,10 +111,10 @@ pub fn plan(
             let state_to_move: Vec<usize> = state_users
                 .iter()
                 .enumerate()
-                .filter(|(_, users)| users.contains(&s) && users.iter().any(|u| others.contains(u)))
+                .filter(|(_, users)| users.contains(&s) && users.iter().any(|&u| other(u)))
                 .map(|(i, _)| i)
                 .collect();
-            let in_cycle = service_edges.iter().any(|e| e.from == s && others.contains(&e.to))
+            let in_cycle = service_edges.iter().any(|e| e.from == s && other(e.to))
                 && reaches_back(service_edges, s, &others);
             let cost = interface.len() as f64
                 + 3.0 * foreign_users.len() as f64
@@ -176,17 +183,19 @@ pub fn plan(
     steps
 }
 
-/// Whether `start` is reachable from any of `others` that `start` depends on (a cycle through the rest).
-fn reaches_back(edges: &[ServiceEdge], start: usize, others: &BTreeSet<usize>) -> bool {
+/// Whether `start` is reachable from any of `others` (a mask by service) that `start` depends on (a cycle
+/// through the rest).
+fn reaches_back(edges: &[ServiceEdge], start: usize, others: &[bool]) -> bool {
+    let other = |o: usize| others.get(o).copied().unwrap_or(false);
     let mut stack: Vec<usize> =
-        edges.iter().filter(|e| e.from == start && others.contains(&e.to)).map(|e| e.to).collect();
+        edges.iter().filter(|e| e.from == start && other(e.to)).map(|e| e.to).collect();
     let mut seen: BTreeSet<usize> = stack.iter().copied().collect();
     while let Some(node) = stack.pop() {
         for edge in edges.iter().filter(|e| e.from == node) {
             if edge.to == start {
                 return true;
             }
-            if others.contains(&edge.to) && seen.insert(edge.to) {
+            if other(edge.to) && seen.insert(edge.to) {
                 stack.push(edge.to);
             }
         }
