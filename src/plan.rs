@@ -62,9 +62,9 @@ pub fn plan(
             users.insert(service);
         }
     }
-    // Whether each service is one of the others still in the monolith, for the candidate at hand: a mask, as
-    // every table and edge is checked against it for each candidate of each step.
-    let mut others = vec![false; k];
+    // Whether each service is still in the monolith: a mask, as every table and edge is checked against it
+    // for each candidate of each step.
+    let mut still_in = vec![true; k];
     // The distinct items each service edge uses, once: the greedy loop below looks at every edge again for
     // every candidate of every step, and an edge's evidence has one entry per reference.
     let edge_items: Vec<Vec<ItemId>> = service_edges
@@ -81,11 +81,8 @@ pub fn plan(
     while !remaining.is_empty() {
         let mut best: Option<PlanStep> = None;
         for &s in &remaining {
-            others
-                .iter_mut()
-                .enumerate()
-                .for_each(|(o, other)| *other = o != s && remaining.contains(&o));
-            let other = |o: usize| others.get(o).copied().unwrap_or(false);
+            // One of the others still in the monolith.
+            let other = |o: usize| o != s && still_in.get(o).copied().unwrap_or(false);
             let mut interface: Vec<ItemId> = (service_edges.iter().zip(&edge_items))
                 .filter(|(e, _)| e.to == s && other(e.from))
                 .flat_map(|(_, items)| items.iter().copied())
@@ -115,7 +112,7 @@ pub fn plan(
                 .map(|(i, _)| i)
                 .collect();
             let in_cycle = service_edges.iter().any(|e| e.from == s && other(e.to))
-                && reaches_back(service_edges, s, &others);
+                && reaches_back(service_edges, s, other);
             let cost = interface.len() as f64
                 + 3.0 * foreign_users.len() as f64
                 + 2.0 * foreign_used as f64
@@ -178,15 +175,17 @@ pub fn plan(
         }
         let Some(step) = best else { break };
         remaining.remove(&step.service);
+        if let Some(gone) = still_in.get_mut(step.service) {
+            *gone = false;
+        }
         steps.push(step);
     }
     steps
 }
 
-/// Whether `start` is reachable from any of `others` (a mask by service) that `start` depends on (a cycle
+/// Whether `start` is reachable from any of the services `other` accepts that `start` depends on (a cycle
 /// through the rest).
-fn reaches_back(edges: &[ServiceEdge], start: usize, others: &[bool]) -> bool {
-    let other = |o: usize| others.get(o).copied().unwrap_or(false);
+fn reaches_back(edges: &[ServiceEdge], start: usize, other: impl Fn(usize) -> bool) -> bool {
     let mut stack: Vec<usize> =
         edges.iter().filter(|e| e.from == start && other(e.to)).map(|e| e.to).collect();
     let mut seen: BTreeSet<usize> = stack.iter().copied().collect();

@@ -9,7 +9,8 @@
 //!
 //! Pieces are rendered in document order (each worker takes the next one) and written by a thread of their
 //! own as soon as every piece before them is: copying 70 MB into the file then overlaps the rendering
-//! instead of following it on one core.
+//! instead of following it on one core. The writer is an OS thread, not a rayon task: it waits on a channel,
+//! and a rayon worker that waits keeps its core from the rendering (with `--jobs 1`, forever).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -19,6 +20,9 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::ser::Formatter;
+
+/// The depth of a field's value: the top-level object's members.
+const FIELD_DEPTH: usize = 1;
 
 /// Array elements rendered per parallel task: large enough that a task outweighs its scheduling and its
 /// buffer, small enough that a 50,000-element array spreads over every core.
@@ -44,7 +48,7 @@ impl<'a> Field<'a> {
             count: Box::new(|_| 1),
             render: Box::new(move |_, _| {
                 let mut piece = Vec::new();
-                serialize_at(&mut piece, value, 1)?;
+                serialize_at(&mut piece, value, FIELD_DEPTH)?;
                 Ok(piece)
             }),
         }
@@ -63,7 +67,7 @@ impl<'a> Field<'a> {
                 }
                 let mut out = Vec::new();
                 if index == chunks(chunk) {
-                    Pretty { depth: 2, has_value: true }
+                    Pretty { depth: FIELD_DEPTH + 1, has_value: true }
                         .end_array(&mut out)
                         .map_err(serde_json::Error::io)?;
                     return Ok(out);
@@ -74,12 +78,12 @@ impl<'a> Field<'a> {
                 if index == 0 {
                     out.push(b'[');
                 }
-                let mut array = Pretty { depth: 2, has_value: false };
+                let mut array = Pretty { depth: FIELD_DEPTH + 1, has_value: false };
                 for (i, item) in chunk_items.iter().take(chunk).enumerate() {
                     array
                         .begin_array_value(&mut out, index == 0 && i == 0)
                         .map_err(serde_json::Error::io)?;
-                    serialize_at(&mut out, item, 2)?;
+                    serialize_at(&mut out, item, FIELD_DEPTH + 1)?;
                 }
                 Ok(out)
             }),
