@@ -227,7 +227,8 @@ fn file_facts(
     }
     let mut clients_seen: BTreeSet<(u32, String)> = BTreeSet::new();
     for reference in summary.references.iter().filter(|r| include_tests || !r.test_only) {
-        let Some((kind, detail)) = classify_reference(reference.path(), reference.kind) else {
+        let Some((kind, detail)) = classify_reference(summary.path(reference), reference.kind)
+        else {
             continue;
         };
         // One client fact per crate and scope is enough evidence; more would flood the report.

@@ -629,12 +629,12 @@ fn transactions(
         .par_iter()
         .map(|summary| {
             let opens = |reference: &&Reference| match reference.kind {
-                RefKind::MethodCall => reference
-                    .path()
+                RefKind::MethodCall => summary
+                    .path(reference)
                     .first()
                     .is_some_and(|m| TRANSACTION_OPENERS.contains(&m.as_str())),
-                RefKind::Call => reference
-                    .path()
+                RefKind::Call => summary
+                    .path(reference)
                     .last()
                     .is_some_and(|m| m == "transaction" || m == "build_transaction"),
                 _ => false,

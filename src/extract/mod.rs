@@ -35,6 +35,10 @@ pub struct FileSummary {
     pub items: Vec<Item>,
     pub imports: Vec<Import>,
     pub references: Vec<Reference>,
+    /// The names of every reference, one reference after another (read them with [`FileSummary::path`] and
+    /// its siblings): one allocation per file instead of one per reference, about two million at a million
+    /// lines, and the names lie in the order the later stages read them.
+    ref_names: Vec<Name>,
     /// String literals that may matter to the data-access analysis (SQL, URLs, paths, env var names).
     pub literals: Vec<StringLiteral>,
     /// Bodies of item-level macros that define data (`table!`, `joinable!`, `lazy_static!`, ...).
@@ -217,11 +221,13 @@ impl RefKind {
 /// A path the file mentions, with how and where.
 ///
 /// Compact on purpose: a million-line repository has about two million of them, all kept until data access.
-/// The segments and the optional call context share one exact-length allocation (see the accessors).
-#[derive(Clone)]
+/// The segments and the optional call context are kept in the file's [`FileSummary`], read with
+/// [`FileSummary::path`], [`FileSummary::arg_of`] and [`FileSummary::receiver_of`].
+#[derive(Debug, Clone)]
 pub struct Reference {
-    /// Path segments, then `arg_of` if `has_arg_of`, then `receiver_of` if `has_receiver_of`.
-    names: Box<[Name]>,
+    /// Where the names start in [`FileSummary::ref_names`]: the path segments, then `arg_of` if
+    /// `has_arg_of`, then `receiver_of` if `has_receiver_of`.
+    start: u32,
     path_len: u16,
     has_arg_of: bool,
     has_receiver_of: bool,
@@ -245,21 +251,50 @@ pub struct RefSite {
     pub test_only: bool,
 }
 
-impl Reference {
+impl FileSummary {
+    /// A reference's path segments as written (`crate`, `self`, `super`, `Self` kept); one segment for method
+    /// calls.
+    pub fn path(&self, reference: &Reference) -> &[Name] {
+        let start = reference.start as usize;
+        self.ref_names.get(start..start + usize::from(reference.path_len)).unwrap_or_default()
+    }
+
+    /// Last segment of the function or method a reference's path is an argument of (`insert_into`, `update`).
+    pub fn arg_of(&self, reference: &Reference) -> Option<&Name> {
+        let at = reference.start as usize + usize::from(reference.path_len);
+        reference.has_arg_of.then(|| self.ref_names.get(at)).flatten()
+    }
+
+    /// The method called directly on a reference's path (`CACHE.lock()` → `lock`, `users::table.filter(..)`
+    /// → `filter`).
+    pub fn receiver_of(&self, reference: &Reference) -> Option<&Name> {
+        let at = reference.start as usize
+            + usize::from(reference.path_len)
+            + usize::from(reference.has_arg_of);
+        reference.has_receiver_of.then(|| self.ref_names.get(at)).flatten()
+    }
+
+    /// Records a reference whose path segments were appended to [`FileSummary::ref_names`] from `start` on.
     /// Paths longer than `u16::MAX` segments (only in generated garbage) keep their first segments.
-    pub fn new(
-        mut path: Vec<Name>,
+    fn push_reference(
+        &mut self,
+        start: usize,
         arg_of: Option<Name>,
         receiver_of: Option<Name>,
         site: RefSite,
-    ) -> Reference {
-        path.truncate(usize::from(u16::MAX));
-        let path_len = path.len() as u16;
+    ) {
+        let Ok(start_u32) = u32::try_from(start) else {
+            // More names than a file of the size read can hold; never reached.
+            self.ref_names.truncate(start);
+            return;
+        };
+        self.ref_names.truncate(start + usize::from(u16::MAX));
+        let path_len = self.ref_names.len().saturating_sub(start) as u16;
         let (has_arg_of, has_receiver_of) = (arg_of.is_some(), receiver_of.is_some());
-        path.extend(arg_of);
-        path.extend(receiver_of);
-        Reference {
-            names: path.into_boxed_slice(),
+        self.ref_names.extend(arg_of);
+        self.ref_names.extend(receiver_of);
+        self.references.push(Reference {
+            start: start_u32,
             path_len,
             has_arg_of,
             has_receiver_of,
@@ -269,38 +304,7 @@ impl Reference {
             scope: site.scope,
             line: site.line,
             from_item: site.from_item,
-        }
-    }
-
-    /// Path segments as written (`crate`, `self`, `super`, `Self` kept); one segment for method calls.
-    pub fn path(&self) -> &[Name] {
-        &self.names[..usize::from(self.path_len)]
-    }
-
-    /// Last segment of the function or method this path is an argument of (`insert_into`, `update`).
-    pub fn arg_of(&self) -> Option<&Name> {
-        self.has_arg_of.then(|| &self.names[usize::from(self.path_len)])
-    }
-
-    /// The method called directly on this path (`CACHE.lock()` → `lock`, `users::table.filter(..)` → `filter`).
-    pub fn receiver_of(&self) -> Option<&Name> {
-        self.has_receiver_of.then(|| &self.names[self.names.len() - 1])
-    }
-}
-
-impl std::fmt::Debug for Reference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reference")
-            .field("scope", &self.scope)
-            .field("path", &self.path())
-            .field("kind", &self.kind)
-            .field("line", &self.line)
-            .field("from_item", &self.from_item)
-            .field("in_macro", &self.in_macro)
-            .field("test_only", &self.test_only)
-            .field("arg_of", &self.arg_of())
-            .field("receiver_of", &self.receiver_of())
-            .finish()
+        });
     }
 }
 

@@ -11,8 +11,7 @@ use std::borrow::Cow;
 use ra_ap_syntax::{Edition, SyntaxKind};
 
 use super::{
-    Extractor, FileSummary, Import, ImportBinding, Name, RefKind, RefSite, Reference, ScopeIdx,
-    StringLiteral,
+    Extractor, FileSummary, Import, ImportBinding, Name, RefKind, RefSite, ScopeIdx, StringLiteral,
 };
 use crate::parse::{NodeId, SyntaxTree};
 use crate::source::LineIndex;
@@ -98,21 +97,19 @@ pub(super) fn macro_name<'t>(tree: &SyntaxTree<'t>, call: NodeId) -> Option<&'t 
     path_last_name(tree, tree.child_of_kind(call, SyntaxKind::PATH)?)
 }
 
-/// The segments of a `PATH` node as written (`crate`, `self`, `super`, `Self` kept); `None` for qualified
-/// paths such as `<T as Trait>::f`. A path is its qualifier (a `PATH` child), `::` and its own
-/// `PATH_SEGMENT`. `Path::segments` reads from the innermost qualifier outwards and stops at a path without
-/// a segment; this reads from the outermost path inwards (no list of the qualifiers needed), keeps what lies
-/// inside the innermost path without a segment, and reverses. `spare` is room for what [`Reference::new`]
-/// appends, so that the vector is allocated once.
-fn path_segments(tree: &SyntaxTree<'_>, path: NodeId, spare: usize) -> Option<Vec<Name>> {
+/// Appends the segments of a `PATH` node as written (`crate`, `self`, `super`, `Self` kept) to `out`; false,
+/// with `out` as it was, for qualified paths such as `<T as Trait>::f`. A path is its qualifier (a `PATH`
+/// child), `::` and its own `PATH_SEGMENT`. `Path::segments` reads from the innermost qualifier outwards and
+/// stops at a path without a segment; this reads from the outermost path inwards (no list of the qualifiers
+/// needed), keeps what lies inside the innermost path without a segment, and reverses what it appended.
+fn path_segments(tree: &SyntaxTree<'_>, path: NodeId, out: &mut Vec<Name>) -> bool {
     let qualifier = |p: NodeId| tree.child_of_kind(p, SyntaxKind::PATH);
-    let depth = std::iter::successors(Some(path), |&p| qualifier(p)).count();
-    let mut res = Vec::with_capacity(depth + spare);
+    let base = out.len();
     // Whether every segment kept so far has a name (`<T>::f` has none).
     let mut named = true;
     for p in std::iter::successors(Some(path), |&p| qualifier(p)) {
         let Some(segment) = tree.child_of_kind(p, SyntaxKind::PATH_SEGMENT) else {
-            res.clear();
+            out.truncate(base);
             named = true;
             continue;
         };
@@ -122,7 +119,7 @@ fn path_segments(tree: &SyntaxTree<'_>, path: NodeId, spare: usize) -> Option<Ve
             named = false;
             continue;
         };
-        res.push(match tree.kind(token) {
+        out.push(match tree.kind(token) {
             SyntaxKind::SELF_TYPE_KW => Name::new_static("Self"),
             SyntaxKind::SELF_KW => Name::new_static("self"),
             SyntaxKind::SUPER_KW => Name::new_static("super"),
@@ -130,8 +127,13 @@ fn path_segments(tree: &SyntaxTree<'_>, path: NodeId, spare: usize) -> Option<Ve
             _ => Name::new(tree.text(token)),
         });
     }
-    res.reverse();
-    (named && !res.is_empty()).then_some(res)
+    if named && out.len() > base {
+        out[base..].reverse();
+        true
+    } else {
+        out.truncate(base);
+        false
+    }
 }
 
 /// The method name of a `METHOD_CALL_EXPR` node.
@@ -232,9 +234,9 @@ impl Collector<'_, '_> {
                     let line = self.line_at(tree.start(name));
                     let arg_of = self.arg_of(ancestors);
                     let text = tree.first_token_text(name).unwrap_or_default();
-                    let mut path = Vec::with_capacity(1 + usize::from(arg_of.is_some()));
-                    path.push(Name::new(text));
-                    self.push(path, RefKind::MethodCall, line, arg_of, None);
+                    let start = self.res.ref_names.len();
+                    self.res.ref_names.push(Name::new(text));
+                    self.push(start, RefKind::MethodCall, line, arg_of, None);
                 }
             }
             SyntaxKind::LITERAL => self.literal(node, ancestors),
@@ -244,9 +246,10 @@ impl Collector<'_, '_> {
         true
     }
 
+    /// Records a reference whose path was appended to the file's names from `start` on.
     fn push(
         &mut self,
-        path: Vec<Name>,
+        start: usize,
         kind: RefKind,
         line: u32,
         arg_of: Option<Name>,
@@ -260,7 +263,7 @@ impl Collector<'_, '_> {
             in_macro: self.in_macro,
             test_only: self.test_only,
         };
-        self.res.references.push(Reference::new(path, arg_of, receiver_of, site));
+        self.res.push_reference(start, arg_of, receiver_of, site);
     }
 
     /// The function or method whose argument list holds the node whose ancestors are `ancestors` (the
@@ -369,18 +372,21 @@ impl Collector<'_, '_> {
             }
             _ => None,
         };
-        let spare = usize::from(arg_of.is_some()) + usize::from(receiver_of.is_some());
-        let Some(segments) = path_segments(tree, path, spare) else {
+        // The segments go straight into the file's names.
+        let start = self.res.ref_names.len();
+        if !path_segments(tree, path, &mut self.res.ref_names) {
             return;
-        };
+        }
+        let segments = self.res.ref_names.get(start..).unwrap_or_default();
         // The macro wrapper's own name, and `self` as a value (the receiver), name no dependency.
         if segments.first().is_some_and(|s| s == WRAPPER_FN)
             || (segments.len() == 1 && segments[0] == "self")
         {
+            self.res.ref_names.truncate(start);
             return;
         }
         let line = self.line_at(tree.start(path));
-        self.push(segments, kind, line, arg_of, receiver_of);
+        self.push(start, kind, line, arg_of, receiver_of);
     }
 
     fn use_item(&mut self, use_item: NodeId) {
@@ -529,11 +535,10 @@ fn flatten_tree(
     res: &mut Vec<(Vec<Name>, ImportBinding)>,
 ) {
     let depth = prefix.len();
-    if let Some(path) = tree.child_of_kind(use_tree, SyntaxKind::PATH) {
-        let Some(segments) = path_segments(tree, path, 0) else {
-            return;
-        };
-        prefix.extend(segments);
+    if let Some(path) = tree.child_of_kind(use_tree, SyntaxKind::PATH)
+        && !path_segments(tree, path, prefix)
+    {
+        return;
     }
     if let Some(list) = tree.child_of_kind(use_tree, SyntaxKind::USE_TREE_LIST) {
         for child in tree.child_nodes(list) {

@@ -38,12 +38,15 @@ fn check(source: &str, expect: Expect) {
     for r in &summary.references {
         let from = r.from_item.map(|i| summary.items[i as usize].name.clone()).unwrap_or_default();
         let mac = if r.in_macro { " (macro)" } else { "" };
+        let arg_of = summary.arg_of(r).map(|n| format!(" arg of {n}")).unwrap_or_default();
+        let receiver_of =
+            summary.receiver_of(r).map(|n| format!(" receiver of {n}")).unwrap_or_default();
         out.push_str(&format!(
-            "ref {}:{} {} {} from {from}{mac}\n",
+            "ref {}:{} {} {} from {from}{mac}{arg_of}{receiver_of}\n",
             r.scope,
             r.line,
             r.kind.as_str(),
-            r.path().join("::")
+            summary.path(r).join("::")
         ));
     }
     expect.assert_eq(&out);
@@ -72,12 +75,13 @@ impl Cart {
 fn check(status: Status) {
     match status { Status::Paid => {}, _ => {} }
     let v = vec![crate::pricing::discount(1)];
+    remember(CACHE.lock());
 }
 #[cfg(test)]
 mod tests { fn t() { super::check(Status::Open); } }
 "#,
         expect![[r#"
-            scope 0 `` lines=17
+            scope 0 `` lines=18
             scope 1 `inline` lines=3
             scope 2 `tests` lines=2 test
             mod declared in 0 path=None
@@ -87,7 +91,7 @@ mod tests { fn t() { super::check(Status::Open); } }
             item 0:11 impl Cart
             item 0:12 method total of Cart
             item 0:18 fn check
-            item 2:23 fn t test
+            item 2:24 fn t test
             use 0:2 crate::models::order::Order Name("Order")
             use 0:2 crate::models::order::Line Name("OrderLine")
             use 0:2 crate::models Glob
@@ -98,19 +102,22 @@ mod tests { fn t() { super::check(Status::Open); } }
             ref 0:12 type Money from total
             ref 0:13 construct Order from total
             ref 0:14 call db::save from total
-            ref 0:14 value order from total
+            ref 0:14 value order from total arg of save
             ref 0:15 method sum from total
             ref 0:15 method map from total
             ref 0:15 method iter from total
             ref 0:15 method price from total
-            ref 0:15 value l from total
+            ref 0:15 value l from total receiver of price
             ref 0:18 type Status from check
             ref 0:19 value status from check
             ref 0:19 pattern Status::Paid from check
-            ref 0:20 call crate::pricing::discount from check (macro)
+            ref 0:20 call crate::pricing::discount from check (macro) arg of vec
             ref 0:20 macro vec from check
-            ref 2:23 call super::check from t
-            ref 2:23 value Status::Open from t
+            ref 0:21 call remember from check
+            ref 0:21 method lock from check arg of remember
+            ref 0:21 value CACHE from check arg of remember receiver of lock
+            ref 2:24 call super::check from t
+            ref 2:24 value Status::Open from t arg of check
         "#]],
     );
 }

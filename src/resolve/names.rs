@@ -638,6 +638,7 @@ pub(super) fn resolve_names(
                     .iter()
                     .map(move |m| (r, m))
             }) {
+                let path = summary.path(reference);
                 let from_item = reference.from_item.and_then(|i| {
                     item_ids[file_index][i as usize]
                         .iter()
@@ -645,7 +646,7 @@ pub(super) fn resolve_names(
                         .find(|id| items[id.index()].module == module)
                 });
                 let def = if reference.kind == RefKind::MethodCall {
-                    let Some(name) = reference.path().first() else {
+                    let Some(name) = path.first() else {
                         continue;
                     };
                     match method_index.get(name.as_str()) {
@@ -665,16 +666,16 @@ pub(super) fn resolve_names(
                             _ => None,
                         }
                     });
-                    ns.resolve_path(&modules, &items, module, reference.path(), self_type, false)
+                    ns.resolve_path(&modules, &items, module, path, self_type, false)
                 };
                 let Some(def) = def else {
-                    if reference.path().len() > 1 {
-                        stats.record_unresolved(file, reference.line, reference.path());
+                    if path.len() > 1 {
+                        stats.record_unresolved(file, reference.line, path);
                     }
                     continue;
                 };
                 // A single-segment value that names a module is a local variable shadowing nothing we can see.
-                if reference.path().len() == 1
+                if path.len() == 1
                     && matches!(def, Def::Module(_))
                     && reference.kind != RefKind::Type
                 {
@@ -693,18 +694,18 @@ pub(super) fn resolve_names(
                     || to_item.is_some_and(|i| {
                         matches!(items[i.index()].kind, ItemKind::Static | ItemKind::Const)
                     })
-                    || reference.path().iter().any(|s| s == "Entity" || s == "ActiveModel");
+                    || path.iter().any(|s| s == "Entity" || s == "ActiveModel");
                 if names_data && reference.kind != RefKind::MethodCall {
                     data_refs.push(DataRef {
                         from: module,
                         from_item,
                         to,
                         to_item,
-                        path: reference.path().into(),
+                        path: path.into(),
                         file,
                         line: reference.line,
-                        arg_of: reference.arg_of().cloned(),
-                        receiver_of: reference.receiver_of().cloned(),
+                        arg_of: summary.arg_of(reference).cloned(),
+                        receiver_of: summary.receiver_of(reference).cloned(),
                         test_only: reference.test_only || modules[module.index()].test_only,
                     });
                 }
