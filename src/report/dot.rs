@@ -73,6 +73,42 @@ fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-fn quote(text: &str) -> String {
-    format!("\"{}\"", escape(text))
+/// `text` in double quotes, backslashes and quotes escaped, written as it is formatted: the module graph
+/// quotes both ends of every dependency, and a string per quote was most of its time.
+fn quote(text: &str) -> Quoted<'_> {
+    Quoted(text)
+}
+
+struct Quoted<'a>(&'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_char('"')?;
+        let mut rest = self.0;
+        while let Some(at) = rest.find(['\\', '"']) {
+            let (before, after) = rest.split_at(at);
+            let mut chars = after.chars();
+            f.write_str(before)?;
+            f.write_char('\\')?;
+            if let Some(special) = chars.next() {
+                f.write_char(special)?;
+            }
+            rest = chars.as_str();
+        }
+        f.write_str(rest)?;
+        f.write_char('"')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_escapes_backslashes_and_quotes() {
+        for text in ["", "plain::path", "a\"b", "\\", "\"\\\"", "trailing\\", "ünïcode \"x\""] {
+            assert_eq!(quote(text).to_string(), format!("\"{}\"", escape(text)), "{text}");
+        }
+        assert_eq!(quote("say \"hi\" \\ bye").to_string(), r#""say \"hi\" \\ bye""#);
+    }
 }
