@@ -29,6 +29,8 @@ pub(super) fn collect(
     test_only: bool,
 ) {
     let tree = cx.tree;
+    let mut stack = std::mem::take(&mut cx.frames.0);
+    stack.clear();
     let mut collector = Collector {
         res: &mut cx.res,
         tree,
@@ -42,15 +44,19 @@ pub(super) fn collect(
         test_only,
     };
     // The kinds above `node` (impl header, item list, source file) decide how its first paths are used.
-    let mut ancestors = Vec::new();
     let mut at = node;
     while let Some(parent) = tree.parent(at) {
-        ancestors.push(Frame { kind: tree.kind(parent), node: None, end: 0, child: 0 });
+        stack.push(Frame { kind: tree.kind(parent), node: None, end: 0, child: 0 });
         at = parent;
     }
-    ancestors.reverse();
-    collector.walk(node, ancestors);
+    stack.reverse();
+    collector.walk(node, &mut stack);
+    cx.frames.0 = stack;
 }
+
+/// The stack of a reference walk, reused from one walk to the next.
+#[derive(Default)]
+pub(super) struct Frames(Vec<Frame>);
 
 struct Collector<'a, 't> {
     res: &'a mut FileSummary,
@@ -184,14 +190,14 @@ impl Collector<'_, '_> {
     /// Visits every node under `root` in preorder (file order, which is the order of the tree's entries),
     /// without recursion, so deeply nested input cannot overflow the call stack. `stack` holds the frames
     /// above `root`.
-    fn walk(&mut self, root: NodeId, mut stack: Vec<Frame>) {
+    fn walk(&mut self, root: NodeId, stack: &mut Vec<Frame>) {
         let tree = self.tree;
         let base = stack.len();
         let end = tree.subtree_end(root);
         let mut id = root;
         loop {
             let kind = tree.kind(id);
-            let mut next = if self.enter(id, kind, &stack) {
+            let mut next = if self.enter(id, kind, stack) {
                 stack.push(Frame { kind, node: Some(id), end: tree.subtree_end(id), child: 0 });
                 id + 1
             } else {
@@ -438,7 +444,7 @@ impl Collector<'_, '_> {
             from_item: self.from_item,
             test_only: self.test_only,
         };
-        nested.walk(SyntaxTree::ROOT, Vec::new());
+        nested.walk(SyntaxTree::ROOT, &mut Vec::new());
     }
 
     /// `concat!("SELECT a ", "FROM b")` is one string at compile time: keep it whole, as the `concat` literal.
