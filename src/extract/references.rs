@@ -419,7 +419,15 @@ impl Collector<'_, '_> {
             .last()
             .is_some_and(|p| matches!(p.kind, SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST));
         // Item-level `name! { .. }` bodies usually hold items; everything else holds expressions.
-        let wrapped = if open == '{' && at_item_level {
+        let macro_name = macro_name(tree, call).map(Name::new);
+        let as_items = open == '{' && at_item_level;
+        if !as_items
+            && macro_name.as_deref() != Some("concat")
+            && self.literal_arguments(tt, macro_name.as_ref())
+        {
+            return;
+        }
+        let wrapped = if as_items {
             body.to_owned()
         } else {
             format!("fn {WRAPPER_FN}() {{ {WRAPPER_FN}({body}); }}")
@@ -427,7 +435,6 @@ impl Collector<'_, '_> {
         let body_tree = crate::parse::syntax_tree(&wrapped, Edition::CURRENT);
         let line_index = LineIndex::new(&wrapped);
         let body_line = self.line_at(tree.start(tt));
-        let macro_name = macro_name(tree, call).map(Name::new);
         if macro_name.as_deref() == Some("concat") {
             let arg_of = self.arg_of(ancestors).or_else(|| self.macro_name.clone());
             self.concat(&body_tree, body_line, arg_of);
@@ -445,6 +452,56 @@ impl Collector<'_, '_> {
             test_only: self.test_only,
         };
         nested.walk(SyntaxTree::ROOT, &mut Vec::new());
+    }
+
+    /// A macro's arguments that are literals alone, separated by commas (`info!("started")`,
+    /// `query!("SELECT ..")`, `vec![1, 2]`), name no path: their string literals are kept as parsing the
+    /// arguments again would keep them (arguments of the macro, inside it), without that parse. False, having
+    /// done nothing, for any other arguments.
+    fn literal_arguments(&mut self, tt: NodeId, macro_name: Option<&Name>) -> bool {
+        let tree = self.tree;
+        let mut literals = Vec::new();
+        // Between the brackets: literal, then comma or the end, then literal, ...
+        let (mut expect_literal, mut closed) = (true, false);
+        let inner = tree.children(tt).skip(1).filter(|&t| !tree.kind(t).is_trivia());
+        for token in inner {
+            if !tree.is_token(token) || closed {
+                return false;
+            }
+            match tree.kind(token) {
+                kind if expect_literal && kind.is_literal() => {
+                    literals.push(token);
+                    expect_literal = false;
+                }
+                SyntaxKind::COMMA if !expect_literal => expect_literal = true,
+                SyntaxKind::R_PAREN | SyntaxKind::R_BRACK | SyntaxKind::R_CURLY => closed = true,
+                _ => return false,
+            }
+        }
+        // An unclosed call (broken code) is left to the parse, which sees its text as it is.
+        if !closed {
+            return false;
+        }
+        for token in literals {
+            if tree.kind(token) != SyntaxKind::STRING {
+                continue;
+            }
+            let Some(value) = string_value(tree.text(token)) else { continue };
+            if !is_interesting_literal(&value, macro_name.map(Name::as_str)) {
+                continue;
+            }
+            let line = self.line_at(tree.start(token));
+            self.res.literals.push(StringLiteral {
+                scope: self.scope,
+                from_item: self.from_item,
+                line,
+                value: value.into_owned(),
+                arg_of: macro_name.cloned(),
+                in_macro: macro_name.cloned(),
+                test_only: self.test_only,
+            });
+        }
+        true
     }
 
     /// `concat!("SELECT a ", "FROM b")` is one string at compile time: keep it whole, as the `concat` literal.

@@ -49,7 +49,63 @@ fn check(source: &str, expect: Expect) {
             summary.path(r).join("::")
         ));
     }
+    for literal in &summary.literals {
+        out.push_str(&format!(
+            "literal {}:{} {:?} arg of {:?} in {:?}\n",
+            literal.scope, literal.line, literal.value, literal.arg_of, literal.in_macro
+        ));
+    }
     expect.assert_eq(&out);
+}
+
+#[test]
+fn string_literals_in_macro_arguments() {
+    // Literals alone (kept without parsing the arguments again), literals among paths, an unclosed call.
+    check(
+        r#"
+fn f(id: u32) {
+    info!("connecting to postgres://db/app");
+    let q = sqlx::query!("SELECT * FROM orders", 1, 'c', 2.5,);
+    let r = format!(
+        "SELECT name FROM users WHERE id = {}",
+        id
+    );
+    let s = query!("DELETE FROM carts" "oops");
+    vec![
+        r"UPDATE stock SET n = 0",
+        "INSERT INTO audit VALUES (1)"
+    ];
+    concat!("SELECT a ", "FROM b");
+    std::env::var("DATABASE_URL");
+    log!(-1, "file.log");
+    todo!("SELECT x FROM y"
+"#,
+        expect![[r#"
+            scope 0 `` lines=16
+            item 0:2 fn f
+            ref 0:2 type u32 from f
+            ref 0:3 macro info from f
+            ref 0:4 macro sqlx::query from f
+            ref 0:7 value id from f (macro) arg of format
+            ref 0:5 macro format from f
+            ref 0:9 macro query from f
+            ref 0:10 macro vec from f
+            ref 0:14 macro concat from f
+            ref 0:15 call std::env::var from f
+            ref 0:16 macro log from f
+            ref 0:17 macro todo from f
+            literal 0:3 "connecting to postgres://db/app" arg of Some("info") in Some("info")
+            literal 0:4 "SELECT * FROM orders" arg of Some("query") in Some("query")
+            literal 0:6 "SELECT name FROM users WHERE id = {}" arg of Some("format") in Some("format")
+            literal 0:9 "DELETE FROM carts" arg of Some("query") in Some("query")
+            literal 0:11 "UPDATE stock SET n = 0" arg of Some("vec") in Some("vec")
+            literal 0:12 "INSERT INTO audit VALUES (1)" arg of Some("vec") in Some("vec")
+            literal 0:14 "SELECT a FROM b" arg of None in Some("concat")
+            literal 0:14 "SELECT a " arg of Some("concat") in Some("concat")
+            literal 0:15 "DATABASE_URL" arg of Some("var") in None
+            literal 0:16 "file.log" arg of Some("log") in Some("log")
+        "#]],
+    );
 }
 
 #[test]
