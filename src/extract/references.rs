@@ -423,7 +423,7 @@ impl Collector<'_, '_> {
         let as_items = open == '{' && at_item_level;
         if !as_items
             && macro_name.as_deref() != Some("concat")
-            && self.literal_arguments(tt, macro_name.as_ref())
+            && self.simple_arguments(tt, macro_name.as_ref())
         {
             return;
         }
@@ -454,26 +454,34 @@ impl Collector<'_, '_> {
         nested.walk(SyntaxTree::ROOT, &mut Vec::new());
     }
 
-    /// A macro's arguments that are literals alone, separated by commas (`info!("started")`,
-    /// `query!("SELECT ..")`, `vec![1, 2]`), name no path: their string literals are kept as parsing the
-    /// arguments again would keep them (arguments of the macro, inside it), without that parse. False, having
-    /// done nothing, for any other arguments.
-    fn literal_arguments(&mut self, tt: NodeId, macro_name: Option<&Name>) -> bool {
+    /// A macro's arguments that are literals and plain names alone, separated by commas (`info!("started")`,
+    /// `query!("SELECT ..")`, `format!("{} {}", id, name)`, `debug!(pool, "ready")`): each name is a
+    /// one-segment value path and each string literal is kept, as parsing the arguments again would give them
+    /// (arguments of the macro, read inside it), without that parse. False, having done nothing, for any other
+    /// arguments.
+    fn simple_arguments(&mut self, tt: NodeId, macro_name: Option<&Name>) -> bool {
         let tree = self.tree;
-        let mut literals = Vec::new();
-        // Between the brackets: literal, then comma or the end, then literal, ...
-        let (mut expect_literal, mut closed) = (true, false);
+        let mut arguments = Vec::new();
+        // Between the brackets: argument, then comma or the end, then argument, ...
+        let (mut expect_argument, mut closed) = (true, false);
         let inner = tree.children(tt).skip(1).filter(|&t| !tree.kind(t).is_trivia());
         for token in inner {
             if !tree.is_token(token) || closed {
                 return false;
             }
             match tree.kind(token) {
-                kind if expect_literal && kind.is_literal() => {
-                    literals.push(token);
-                    expect_literal = false;
+                // Arguments are parsed as current Rust: a name that is a keyword there (`async` in a 2015
+                // crate) is left to the parse.
+                SyntaxKind::IDENT
+                    if SyntaxKind::from_keyword(tree.text(token), Edition::CURRENT).is_some() =>
+                {
+                    return false;
                 }
-                SyntaxKind::COMMA if !expect_literal => expect_literal = true,
+                kind if expect_argument && (kind.is_literal() || kind == SyntaxKind::IDENT) => {
+                    arguments.push(token);
+                    expect_argument = false;
+                }
+                SyntaxKind::COMMA if !expect_argument => expect_argument = true,
                 SyntaxKind::R_PAREN | SyntaxKind::R_BRACK | SyntaxKind::R_CURLY => closed = true,
                 _ => return false,
             }
@@ -482,24 +490,44 @@ impl Collector<'_, '_> {
         if !closed {
             return false;
         }
-        for token in literals {
-            if tree.kind(token) != SyntaxKind::STRING {
-                continue;
-            }
-            let Some(value) = string_value(tree.text(token)) else { continue };
-            if !is_interesting_literal(&value, macro_name.map(Name::as_str)) {
-                continue;
-            }
+        for token in arguments {
             let line = self.line_at(tree.start(token));
-            self.res.literals.push(StringLiteral {
-                scope: self.scope,
-                from_item: self.from_item,
-                line,
-                value: value.into_owned(),
-                arg_of: macro_name.cloned(),
-                in_macro: macro_name.cloned(),
-                test_only: self.test_only,
-            });
+            match tree.kind(token) {
+                SyntaxKind::IDENT => {
+                    let name = tree.text(token);
+                    // The wrapper the arguments would be parsed in is never reported.
+                    if name == WRAPPER_FN {
+                        continue;
+                    }
+                    let start = self.res.ref_names.len();
+                    self.res.ref_names.push(Name::new(name));
+                    let site = RefSite {
+                        scope: self.scope,
+                        kind: RefKind::Value,
+                        line,
+                        from_item: self.from_item,
+                        in_macro: true,
+                        test_only: self.test_only,
+                    };
+                    self.res.push_reference(start, macro_name.cloned(), None, site);
+                }
+                SyntaxKind::STRING => {
+                    let Some(value) = string_value(tree.text(token)) else { continue };
+                    if !is_interesting_literal(&value, macro_name.map(Name::as_str)) {
+                        continue;
+                    }
+                    self.res.literals.push(StringLiteral {
+                        scope: self.scope,
+                        from_item: self.from_item,
+                        line,
+                        value: value.into_owned(),
+                        arg_of: macro_name.cloned(),
+                        in_macro: macro_name.cloned(),
+                        test_only: self.test_only,
+                    });
+                }
+                _ => {}
+            }
         }
         true
     }

@@ -78,10 +78,14 @@ fn f(id: u32) {
     concat!("SELECT a ", "FROM b");
     std::env::var("DATABASE_URL");
     log!(-1, "file.log");
+    debug!(shared, "active rows");
+    println!("{} {}", id, r#type, );
+    warn!(a.b, "x");
+    trace!(__decompose_macro_args, CONFIG);
     todo!("SELECT x FROM y"
 "#,
         expect![[r#"
-            scope 0 `` lines=16
+            scope 0 `` lines=20
             item 0:2 fn f
             ref 0:2 type u32 from f
             ref 0:3 macro info from f
@@ -93,7 +97,16 @@ fn f(id: u32) {
             ref 0:14 macro concat from f
             ref 0:15 call std::env::var from f
             ref 0:16 macro log from f
-            ref 0:17 macro todo from f
+            ref 0:17 value shared from f (macro) arg of debug
+            ref 0:17 macro debug from f
+            ref 0:18 value id from f (macro) arg of println
+            ref 0:18 value r#type from f (macro) arg of println
+            ref 0:18 macro println from f
+            ref 0:19 value a from f (macro) arg of warn
+            ref 0:19 macro warn from f
+            ref 0:20 value CONFIG from f (macro) arg of trace
+            ref 0:20 macro trace from f
+            ref 0:21 macro todo from f
             literal 0:3 "connecting to postgres://db/app" arg of Some("info") in Some("info")
             literal 0:4 "SELECT * FROM orders" arg of Some("query") in Some("query")
             literal 0:6 "SELECT name FROM users WHERE id = {}" arg of Some("format") in Some("format")
