@@ -261,15 +261,20 @@ impl Collector<'_, '_> {
         arg_of: Option<Name>,
         receiver_of: Option<Name>,
     ) {
-        let site = RefSite {
+        let site = self.site(kind, line);
+        self.res.push_reference(start, arg_of, receiver_of, site);
+    }
+
+    /// Where a reference of `kind` on `line` stands: this walk's scope, item and context.
+    fn site(&self, kind: RefKind, line: u32) -> RefSite {
+        RefSite {
             scope: self.scope,
             kind,
             line,
             from_item: self.from_item,
             in_macro: self.in_macro,
             test_only: self.test_only,
-        };
-        self.res.push_reference(start, arg_of, receiver_of, site);
+        }
     }
 
     /// The function or method whose argument list holds the node whose ancestors are `ancestors` (the
@@ -317,17 +322,29 @@ impl Collector<'_, '_> {
         let tree = self.tree;
         let Some(value) = string_literal_value(tree, literal) else { return };
         let arg_of = self.arg_of(ancestors);
+        let line = self.line_at(tree.start(literal));
+        self.keep_literal(value, line, arg_of, self.macro_name.clone());
+    }
+
+    /// Keeps a string literal's value if it may name data ([`is_interesting_literal`], told the call it is an
+    /// argument of).
+    fn keep_literal(
+        &mut self,
+        value: Cow<'_, str>,
+        line: u32,
+        arg_of: Option<Name>,
+        in_macro: Option<Name>,
+    ) {
         if !is_interesting_literal(&value, arg_of.as_deref()) {
             return;
         }
-        let line = self.line_at(tree.start(literal));
         self.res.literals.push(StringLiteral {
             scope: self.scope,
             from_item: self.from_item,
             line,
             value: value.into_owned(),
             arg_of,
-            in_macro: self.macro_name.clone(),
+            in_macro,
             test_only: self.test_only,
         });
     }
@@ -501,30 +518,12 @@ impl Collector<'_, '_> {
                     }
                     let start = self.res.ref_names.len();
                     self.res.ref_names.push(Name::new(name));
-                    let site = RefSite {
-                        scope: self.scope,
-                        kind: RefKind::Value,
-                        line,
-                        from_item: self.from_item,
-                        in_macro: true,
-                        test_only: self.test_only,
-                    };
+                    let site = RefSite { in_macro: true, ..self.site(RefKind::Value, line) };
                     self.res.push_reference(start, macro_name.cloned(), None, site);
                 }
                 SyntaxKind::STRING => {
                     let Some(value) = string_value(tree.text(token)) else { continue };
-                    if !is_interesting_literal(&value, macro_name.map(Name::as_str)) {
-                        continue;
-                    }
-                    self.res.literals.push(StringLiteral {
-                        scope: self.scope,
-                        from_item: self.from_item,
-                        line,
-                        value: value.into_owned(),
-                        arg_of: macro_name.cloned(),
-                        in_macro: macro_name.cloned(),
-                        test_only: self.test_only,
-                    });
+                    self.keep_literal(value, line, macro_name.cloned(), macro_name.cloned());
                 }
                 _ => {}
             }

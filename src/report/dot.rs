@@ -70,12 +70,12 @@ pub fn services(doc: &Report) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
+    Escaped(text).to_string()
 }
 
-/// `text` in double quotes, backslashes and quotes escaped, written as it is formatted: the module graph
-/// quotes both ends of every dependency, and a string per quote was most of its time.
-fn quote(text: &str) -> Quoted<'_> {
+/// `text` in double quotes, escaped ([`Escaped`]): the module graph quotes both ends of every dependency, and
+/// building strings per quote was most of its time.
+fn quote(text: &str) -> impl std::fmt::Display + '_ {
     Quoted(text)
 }
 
@@ -83,7 +83,15 @@ struct Quoted<'a>(&'a str);
 
 impl std::fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_char('"')?;
+        write!(f, "\"{}\"", Escaped(self.0))
+    }
+}
+
+/// `text` with backslashes and double quotes escaped, written as it is formatted.
+struct Escaped<'a>(&'a str);
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut rest = self.0;
         while let Some(at) = rest.find(['\\', '"']) {
             let (before, after) = rest.split_at(at);
@@ -95,8 +103,7 @@ impl std::fmt::Display for Quoted<'_> {
             }
             rest = chars.as_str();
         }
-        f.write_str(rest)?;
-        f.write_char('"')
+        f.write_str(rest)
     }
 }
 
@@ -106,8 +113,18 @@ mod tests {
 
     #[test]
     fn quote_escapes_backslashes_and_quotes() {
-        for text in ["", "plain::path", "a\"b", "\\", "\"\\\"", "trailing\\", "ünïcode \"x\""] {
-            assert_eq!(quote(text).to_string(), format!("\"{}\"", escape(text)), "{text}");
+        let cases = [
+            ("", r#""""#),
+            ("plain::path", r#""plain::path""#),
+            ("a\"b", r#""a\"b""#),
+            ("\\", r#""\\""#),
+            ("\"\\\"", r#""\"\\\"""#),
+            ("trailing\\", r#""trailing\\""#),
+            ("ünïcode \"x\"", r#""ünïcode \"x\"""#),
+        ];
+        for (text, quoted) in cases {
+            assert_eq!(quote(text).to_string(), quoted, "{text}");
+            assert_eq!(format!("\"{}\"", escape(text)), quoted, "{text}");
         }
         assert_eq!(quote("say \"hi\" \\ bye").to_string(), r#""say \"hi\" \\ bye""#);
     }
