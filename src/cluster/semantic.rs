@@ -11,7 +11,7 @@
 //! This signal is only as good as the code's names: opaque or misleading names weaken it, which is why its
 //! default weight is lower than the structural and data signals and why it can be switched off.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -50,7 +50,7 @@ pub(super) fn similarities(
             items_of[m].push(index);
         }
     }
-    let bags: Vec<BTreeMap<String, f64>> = (0..n)
+    let bags: Vec<FxHashMap<String, f64>> = (0..n)
         .into_par_iter()
         .map(|m| {
             let mut bag = FxHashMap::default();
@@ -60,65 +60,66 @@ pub(super) fn similarities(
                     add_words(&mut bag, &resolved.items[item].name, 1.0);
                 }
             }
-            bag.into_iter().collect()
+            bag
         })
         .collect();
     let members: Vec<usize> = (0..n).filter(|&m| participating[m] && !bags[m].is_empty()).collect();
+    let vocabulary = Vocabulary::new(&members, &bags);
     let total = members.len() as f64;
-    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-    for &m in &members {
-        for word in bags[m].keys() {
-            *df.entry(word.as_str()).or_default() += 1;
-        }
-    }
-    // TF-IDF vectors, normalised.
-    let vectors: BTreeMap<usize, BTreeMap<&str, f64>> = members
-        .iter()
+    // TF-IDF vectors, normalised; entries in word order, so each sum below adds its terms in the order an
+    // ordered map of words would give them.
+    let vectors: Vec<Vec<(u32, f64)>> = members
+        .par_iter()
         .map(|&m| {
-            let mut vector: BTreeMap<&str, f64> = bags[m]
+            let mut vector: Vec<(u32, f64)> = bags[m]
                 .iter()
-                .map(|(word, &tf)| {
-                    let idf = (total / df.get(word.as_str()).copied().unwrap_or(1) as f64).ln();
-                    (word.as_str(), (1.0 + tf.ln()) * idf)
+                .filter_map(|(word, &tf)| {
+                    let id = vocabulary.id(word)?;
+                    let idf = (total / vocabulary.df[id as usize] as f64).ln();
+                    Some((id, (1.0 + tf.ln()) * idf))
                 })
                 .filter(|(_, w)| *w > 0.0)
                 .collect();
-            let norm = vector.values().map(|w| w * w).sum::<f64>().sqrt();
+            vector.sort_unstable_by_key(|&(id, _)| id);
+            let norm = vector.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
             if norm > 0.0 {
-                vector.values_mut().for_each(|w| *w /= norm);
+                vector.iter_mut().for_each(|(_, w)| *w /= norm);
             }
-            (m, vector)
+            vector
         })
         .collect();
-    let mut postings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (&m, vector) in &vectors {
-        for word in vector.keys() {
-            postings.entry(word).or_default().push(m);
+    // The members (as positions in `members`) that use each word, in module order.
+    let mut postings: Vec<Vec<usize>> = vec![Vec::new(); vocabulary.df.len()];
+    for (position, vector) in vectors.iter().enumerate() {
+        for &(word, _) in vector {
+            postings[word as usize].push(position);
         }
     }
-    // Each module's nearest neighbours, in parallel (in module order, as the map iterates).
-    let vectors_in_order: Vec<(&usize, &BTreeMap<&str, f64>)> = vectors.iter().collect();
-    let best: Vec<(usize, Vec<(f64, usize)>)> = vectors_in_order
+    // Each module's nearest neighbours, in parallel (in module order).
+    let best: Vec<(usize, Vec<(f64, usize)>)> = vectors
         .par_iter()
-        .map(|&(&m, vector)| {
-            let mut candidates: BTreeSet<usize> = BTreeSet::new();
-            for word in vector.keys() {
-                if let Some(list) = postings.get(word).filter(|l| l.len() <= MAX_POSTINGS) {
-                    candidates.extend(list.iter().copied().filter(|&o| o != m));
-                }
-            }
+        .enumerate()
+        .map(|(position, vector)| {
+            let mut candidates: Vec<usize> = vector
+                .iter()
+                .filter_map(|&(word, _)| postings.get(word as usize))
+                .filter(|list| list.len() <= MAX_POSTINGS)
+                .flatten()
+                .copied()
+                .filter(|&other| other != position)
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
             let mut scored: Vec<(f64, usize)> = candidates
                 .into_iter()
-                .filter_map(|o| {
-                    let other = vectors.get(&o)?;
-                    let cosine: f64 =
-                        vector.iter().filter_map(|(w, x)| other.get(w).map(|y| x * y)).sum();
-                    (cosine >= MIN_SIMILARITY).then_some((cosine, o))
+                .filter_map(|other| {
+                    let cosine = cosine(vector, &vectors[other]);
+                    (cosine >= MIN_SIMILARITY).then_some((cosine, members[other]))
                 })
                 .collect();
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             scored.truncate(TOP_K);
-            (m, scored)
+            (members[position], scored)
         })
         .collect();
     let mut res: BTreeMap<(usize, usize), f64> = BTreeMap::new();
@@ -132,8 +133,79 @@ pub(super) fn similarities(
     res
 }
 
+/// The words of all bags, numbered in string order, with the number of bags each occurs in. Vectors of word
+/// numbers compare by merging two sorted lists of integers, where maps keyed by words compared strings at
+/// every lookup (most of this signal's time on small code bases, where nearly every pair is a candidate).
+struct Vocabulary<'a> {
+    ids: FxHashMap<&'a str, u32>,
+    /// Document frequency by word number.
+    df: Vec<usize>,
+}
+
+impl<'a> Vocabulary<'a> {
+    fn new(members: &[usize], bags: &'a [FxHashMap<String, f64>]) -> Self {
+        let mut df_of: FxHashMap<&'a str, usize> = FxHashMap::default();
+        for &m in members {
+            for word in bags[m].keys() {
+                *df_of.entry(word.as_str()).or_default() += 1;
+            }
+        }
+        let mut words: Vec<(&'a str, usize)> = df_of.into_iter().collect();
+        words.sort_unstable_by_key(|&(word, _)| word);
+        let ids = words.iter().enumerate().map(|(id, &(word, _))| (word, id as u32)).collect();
+        let df = words.into_iter().map(|(_, df)| df).collect();
+        Self { ids, df }
+    }
+
+    fn id(&self, word: &str) -> Option<u32> {
+        self.ids.get(word).copied()
+    }
+}
+
+/// The dot product of two normalised vectors sorted by word, summed in the first one's word order.
+fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
+    let mut j = 0;
+    a.iter()
+        .filter_map(|&(word, x)| {
+            while b.get(j).is_some_and(|&(other, _)| other < word) {
+                j += 1;
+            }
+            b.get(j).filter(|&&(other, _)| other == word).map(|&(_, y)| x * y)
+        })
+        .sum()
+}
+
 fn add_words(bag: &mut FxHashMap<String, f64>, identifier: &str, weight: f64) {
     for_each_stem(identifier, STOP_WORDS, |_, stem| {
         with_entry(bag, stem, |total| *total += weight)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cosine_adds_shared_words_only() {
+        let a = [(1, 0.6), (4, 0.8)];
+        let b = [(0, 0.5), (1, 0.5), (3, 0.5), (4, 0.5)];
+        assert_eq!(cosine(&a, &b), 0.6 * 0.5 + 0.8 * 0.5);
+        assert_eq!(cosine(&a, &[(2, 1.0)]), 0.0);
+        assert_eq!(cosine(&[], &b), 0.0);
+        assert_eq!(cosine(&a, &[]), 0.0);
+    }
+
+    #[test]
+    fn words_are_numbered_in_string_order_with_their_bag_counts() {
+        let bag = |words: &[&str]| -> FxHashMap<String, f64> {
+            words.iter().map(|w| ((*w).to_owned(), 1.0)).collect()
+        };
+        let bags = [bag(&["order", "line"]), bag(&["zebra"]), bag(&["order", "cart"])];
+        // The second bag is no member: its word is left out.
+        let vocabulary = Vocabulary::new(&[0, 2], &bags);
+        let ids: Vec<Option<u32>> =
+            ["cart", "line", "order", "zebra"].iter().map(|w| vocabulary.id(w)).collect();
+        assert_eq!(ids, [Some(0), Some(1), Some(2), None]);
+        assert_eq!(vocabulary.df, [1, 1, 2]);
+    }
 }
