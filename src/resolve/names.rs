@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use rayon::prelude::*;
 
@@ -239,20 +239,64 @@ struct Namespaces {
     extern_names: Vec<HashMap<String, Def>>,
     /// 2015-edition packages resolve `use` paths from the crate root.
     edition_2015: Vec<bool>,
+    /// Once imports are final: every name some glob import can reach (the names of the modules that are
+    /// the target of a glob). A name outside it (a local variable, a name only an external crate's glob
+    /// brings in) fails without a search through the globs.
+    glob_names: Option<FxHashSet<String>>,
 }
 
 impl Namespaces {
     fn lookup_in(&self, module: ModuleId, name: &str, depth: u32) -> Option<Def> {
-        let m = module.index();
-        if let Some(def) = self.defs[m].get(name).or_else(|| self.imports[m].get(name)) {
-            return Some(def.clone());
+        if let Some(def) = self.lookup_own(module, name) {
+            return Some(def);
         }
-        if depth >= MAX_GLOB_DEPTH {
+        if depth >= MAX_GLOB_DEPTH
+            || self.globs[module.index()].is_empty()
+            || self.glob_names.as_ref().is_some_and(|names| !names.contains(name))
+        {
             return None;
         }
-        self.globs[m].iter().find_map(|glob| match glob {
-            Def::Module(target) if *target != module => self.lookup_in(*target, name, depth + 1),
-            _ => None,
+        let mut searched = HashMap::default();
+        searched.insert(module, depth);
+        self.lookup_in_globs(module, name, depth, &mut searched)
+    }
+
+    /// A name defined or imported by the module itself.
+    fn lookup_own(&self, module: ModuleId, name: &str) -> Option<Def> {
+        let m = module.index();
+        self.defs[m].get(name).or_else(|| self.imports[m].get(name)).cloned()
+    }
+
+    /// Depth-first through the module's glob imports, in their order, as far as [`MAX_GLOB_DEPTH`]. A module
+    /// already searched at the same or a smaller depth is not searched again: that search had at least as
+    /// much depth left and found nothing (or is still under way, further up: a cycle). Without this, globs
+    /// that lead back and forth (a module re-exporting a thousand generated children with `pub use
+    /// child::*`, each of which says `use super::*`, as web-sys does) made each failing lookup visit
+    /// (fan-out)^depth modules: half an hour on one crate. Now each module is searched at most
+    /// [`MAX_GLOB_DEPTH`] times per lookup, and the first match is the one the unbounded search found first.
+    fn lookup_in_globs(
+        &self,
+        module: ModuleId,
+        name: &str,
+        depth: u32,
+        searched: &mut HashMap<ModuleId, u32>,
+    ) -> Option<Def> {
+        self.globs[module.index()].iter().find_map(|glob| {
+            let Def::Module(target) = glob else {
+                return None;
+            };
+            let at = depth + 1;
+            if *target == module || searched.get(target).is_some_and(|&before| before <= at) {
+                return None;
+            }
+            searched.insert(*target, at);
+            if let Some(def) = self.lookup_own(*target, name) {
+                return Some(def);
+            }
+            if at >= MAX_GLOB_DEPTH {
+                return None;
+            }
+            self.lookup_in_globs(*target, name, at, searched)
         })
     }
 
@@ -446,6 +490,7 @@ pub(super) fn resolve_names(
         crate_root: Vec::with_capacity(n),
         extern_names: Vec::new(),
         edition_2015: workspace.packages.iter().map(|p| p.edition == Edition::E2015).collect(),
+        glob_names: None,
     };
     for (index, module) in modules.iter().enumerate() {
         let mut root = ModuleId(index as u32);
@@ -559,6 +604,20 @@ pub(super) fn resolve_names(
             defs.entry(name).or_insert(def);
         }
     }
+    let mut glob_targets = vec![false; n];
+    for def in ns.globs.iter().flatten() {
+        if let Def::Module(target) = def {
+            glob_targets[target.index()] = true;
+        }
+    }
+    ns.glob_names = Some(
+        ns.defs
+            .iter()
+            .zip(glob_targets)
+            .filter(|(_, target)| *target)
+            .flat_map(|(defs, _)| defs.keys().cloned())
+            .collect(),
+    );
     let mut method_index: HashMap<&str, Vec<ItemId>> = HashMap::default();
     for (index, item) in items.iter().enumerate() {
         if item.kind == ItemKind::Method && !item.test_only && !item.name.is_empty() {

@@ -88,3 +88,51 @@ mod inner { fn f() { super::place(); self::g(); } fn g() {} }
         "#]],
     );
 }
+
+/// Globs that lead back and forth (a module re-exporting generated children with `pub use child::*`, each
+/// of which says `use super::*`, as web-sys does with 1,700 children) are searched with each module at most
+/// once per depth. A search of every path took (fan-out)^3 steps per unknown name (27 million here, for each
+/// local variable of each child): half an hour on web-sys. The names still resolve through the globs; the
+/// local variables stay unresolved.
+#[test]
+fn glob_fan_out_with_cycles() {
+    let children = 300;
+    let mut fixture = String::from(
+        "//- /Cargo.toml\n[package]\nname = \"gen\"\nedition = \"2021\"\n//- /src/lib.rs\nmod features;\n\
+         pub use features::*;\n\
+         pub fn run() { let local = 1; let _ = last_feature(local); Feature299::new(); }\n\
+         //- /src/features/mod.rs\n",
+    );
+    for i in 0..children {
+        fixture.push_str(&format!("mod gen_{i};\npub use gen_{i}::*;\n"));
+    }
+    for i in 0..children {
+        fixture.push_str(&format!(
+            "//- /src/features/gen_{i}.rs\nuse super::*;\npub struct Feature{i};\n\
+             impl Feature{i} {{ pub fn new() -> Self {{ let unknown_local = Feature0; let _ = unknown_local; Feature{i} }} }}\n"
+        ));
+    }
+    fixture.push_str("pub fn last_feature(x: i32) -> i32 { x }\n");
+    let (resolved, _) = analyze_fixture_resolved(&fixture);
+    let mut lines: Vec<String> = resolved
+        .references
+        .iter()
+        .filter(|r| {
+            resolved.module(r.from).path == "gen"
+                || resolved.module(r.from).path == "gen::features::gen_7"
+        })
+        .map(|r| {
+            let to = r.to_item.map_or("-", |item| resolved.item(item).name.as_str());
+            format!("{} -> {}::{to}", resolved.module(r.from).path, resolved.module(r.to).path)
+        })
+        .collect();
+    lines.dedup();
+    expect![[r#"
+        gen -> gen::features::-
+        gen -> gen::features::gen_299::Feature299
+        gen -> gen::features::gen_299::last_feature
+        gen::features::gen_7 -> gen::features::-
+        gen::features::gen_7 -> gen::features::gen_0::Feature0
+    "#]]
+    .assert_eq(&(lines.join("\n") + "\n"));
+}
