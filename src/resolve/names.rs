@@ -272,8 +272,11 @@ impl Namespaces {
     /// much depth left and found nothing (or is still under way, further up: a cycle). Without this, globs
     /// that lead back and forth (a module re-exporting a thousand generated children with `pub use
     /// child::*`, each of which says `use super::*`, as web-sys does) made each failing lookup visit
-    /// (fan-out)^depth modules: half an hour on one crate. Now each module is searched at most
-    /// [`MAX_GLOB_DEPTH`] times per lookup, and the first match is the one the unbounded search found first.
+    /// (fan-out)³ modules (down to a child, back up to the parent, three times): half an hour on one crate.
+    /// Now each module is searched at most [`MAX_GLOB_DEPTH`] times per lookup. The first match stays the
+    /// unbounded search's: a module searched before found nothing; a path through an ancestor still being
+    /// searched reaches only what that ancestor's own search reaches, so it could differ only where two globs
+    /// bring in different items of one name, which rustc rejects as ambiguous.
     fn lookup_in_globs(
         &self,
         module: ModuleId,
