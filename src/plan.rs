@@ -47,7 +47,6 @@ pub fn plan(
     risks: &[Risk],
 ) -> Vec<PlanStep> {
     let k = proposal.services.len();
-    let mut remaining: BTreeSet<usize> = (0..k).collect();
     let mut steps = Vec::new();
     // The services that use each table and each state item, in one pass over the accesses.
     let mut table_users: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); data.tables.len()];
@@ -63,7 +62,7 @@ pub fn plan(
         }
     }
     // Whether each service is still in the monolith: a mask, as every table and edge is checked against it
-    // for each candidate of each step.
+    // for each candidate of each step; the candidates of a step are the services still in.
     let mut still_in = vec![true; k];
     // The distinct items each service edge uses, once: the greedy loop below looks at every edge again for
     // every candidate of every step, and an edge's evidence has one entry per reference.
@@ -78,9 +77,9 @@ pub fn plan(
             items
         })
         .collect();
-    while !remaining.is_empty() {
+    while still_in.contains(&true) {
         let mut best: Option<PlanStep> = None;
-        for &s in &remaining {
+        for s in (0..k).filter(|&s| still_in[s]) {
             // One of the others still in the monolith.
             let other = |o: usize| o != s && still_in.get(o).copied().unwrap_or(false);
             let mut interface: Vec<ItemId> = (service_edges.iter().zip(&edge_items))
@@ -174,7 +173,6 @@ pub fn plan(
             }
         }
         let Some(step) = best else { break };
-        remaining.remove(&step.service);
         if let Some(gone) = still_in.get_mut(step.service) {
             *gone = false;
         }
