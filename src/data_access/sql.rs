@@ -77,6 +77,12 @@ const CLAUSES: &[&str] = &[
     "returning", "values", "select", "for", "cascade", "restrict", "restart", "continue",
     "straight_join",
 ];
+/// Words skipped between a statement keyword and its table name (`TRUNCATE TABLE ONLY t`, `DROP TABLE IF
+/// EXISTS t`, MySQL's `UPDATE LOW_PRIORITY IGNORE t`).
+#[rustfmt::skip]
+const BEFORE_NAME: &[&str] = &[
+    "table", "only", "if", "not", "exists", "ignore", "low_priority", "quick", "concurrently",
+];
 /// Words allowed between `CREATE`/`ALTER`/`DROP` and `TABLE`/`INDEX`/`VIEW`.
 #[rustfmt::skip]
 const DDL_MODIFIERS: &[&str] = &[
@@ -568,20 +574,7 @@ fn scan(toks: &[Token<'_>]) -> Vec<TableAccess> {
         };
         // SQLite `UPDATE OR REPLACE t`, `TRUNCATE TABLE ONLY t`, `DROP TABLE IF EXISTS t`.
         let mut j = if at(i + 1, &["or"]) { i + 3 } else { i + 1 };
-        while at(
-            j,
-            &[
-                "table",
-                "only",
-                "if",
-                "not",
-                "exists",
-                "ignore",
-                "low_priority",
-                "quick",
-                "concurrently",
-            ],
-        ) {
+        while at(j, BEFORE_NAME) {
             j += 1;
         }
         while let Some((name, after)) = read_name(toks, j) {
