@@ -471,61 +471,54 @@ impl Collector<'_, '_> {
         nested.walk(SyntaxTree::ROOT, &mut Vec::new());
     }
 
-    /// A macro's arguments that are literals and plain names alone, separated by commas (`info!("started")`,
-    /// `query!("SELECT ..")`, `format!("{} {}", id, name)`, `debug!(pool, "ready")`): each name is a
-    /// one-segment value path and each string literal is kept, as parsing the arguments again would give them
-    /// (arguments of the macro, read inside it), without that parse. False, having done nothing, for any other
-    /// arguments.
+    /// A macro's arguments in a few plain shapes, separated by commas, recorded as parsing the arguments again
+    /// would record them (as arguments of the macro, read inside it), without that parse: in code that logs
+    /// with `tracing`, the parses were a quarter of the reference walk. The shapes: a literal; a name followed
+    /// by field accesses and calls of methods without arguments (`id`, `row.id`, `user.email.as_ref().unwrap()`);
+    /// either after `&`, `*` or `!`; and, as `tracing` writes fields, `name = ` before them
+    /// (`debug!(found = linked.is_some(), "ready")`). False, having done nothing, for any other arguments,
+    /// which are parsed. `macro_arguments_read_without_a_parse_are_what_the_parse_finds` checks the two agree.
     fn simple_arguments(&mut self, tt: NodeId, macro_name: Option<&Name>) -> bool {
         let tree = self.tree;
-        let mut arguments = Vec::new();
-        // Between the brackets: argument, then comma or the end, then argument, ...
-        let (mut expect_argument, mut closed) = (true, false);
-        let inner = tree.children(tt).skip(1).filter(|&t| !tree.kind(t).is_trivia());
-        for token in inner {
-            if !tree.is_token(token) || closed {
-                return false;
-            }
-            match tree.kind(token) {
-                // Arguments are parsed as current Rust: a name that is a keyword there (`async` in a 2015
-                // crate) is left to the parse.
-                SyntaxKind::IDENT
-                    if SyntaxKind::from_keyword(tree.text(token), Edition::CURRENT).is_some() =>
-                {
-                    return false;
-                }
-                kind if expect_argument && (kind.is_literal() || kind == SyntaxKind::IDENT) => {
-                    arguments.push(token);
-                    expect_argument = false;
-                }
-                SyntaxKind::COMMA if !expect_argument => expect_argument = true,
-                SyntaxKind::R_PAREN | SyntaxKind::R_BRACK | SyntaxKind::R_CURLY => closed = true,
-                _ => return false,
-            }
+        // Between the brackets: the tokens, and the groups (`()`) as nodes.
+        let mut inner: Vec<NodeId> =
+            tree.children(tt).skip(1).filter(|&t| !tree.kind(t).is_trivia()).collect();
+        // The closing bracket; an unclosed call (broken code) is left to the parse, which sees its text as it is.
+        match inner.pop().map(|t| (tree.is_token(t), tree.kind(t))) {
+            Some((true, SyntaxKind::R_PAREN | SyntaxKind::R_BRACK | SyntaxKind::R_CURLY)) => {}
+            _ => return false,
         }
-        // An unclosed call (broken code) is left to the parse, which sees its text as it is.
-        if !closed {
-            return false;
-        }
-        for token in arguments {
-            let line = self.line_at(tree.start(token));
-            match tree.kind(token) {
-                SyntaxKind::IDENT => {
-                    let name = tree.text(token);
+        let Some(events) = simple_argument_events(tree, &inner) else { return false };
+        for event in events {
+            match event {
+                ArgEvent::Value { name, receiver_of } => {
+                    let name_text = tree.text(name);
                     // The wrapper the arguments would be parsed in is never reported.
-                    if name == WRAPPER_FN {
+                    if name_text == WRAPPER_FN {
                         continue;
                     }
+                    let line = self.line_at(tree.start(name));
                     let start = self.res.ref_names.len();
-                    self.res.ref_names.push(Name::new(name));
+                    self.res.ref_names.push(Name::new(name_text));
+                    let receiver_of = receiver_of.map(|method| Name::new(tree.text(method)));
                     let site = RefSite { in_macro: true, ..self.site(RefKind::Value, line) };
+                    self.res.push_reference(start, macro_name.cloned(), receiver_of, site);
+                }
+                ArgEvent::MethodCall(method) => {
+                    let line = self.line_at(tree.start(method));
+                    let start = self.res.ref_names.len();
+                    self.res.ref_names.push(Name::new(tree.text(method)));
+                    let site = RefSite { in_macro: true, ..self.site(RefKind::MethodCall, line) };
                     self.res.push_reference(start, macro_name.cloned(), None, site);
                 }
-                SyntaxKind::STRING => {
+                ArgEvent::Literal(token) => {
+                    if tree.kind(token) != SyntaxKind::STRING {
+                        continue;
+                    }
                     let Some(value) = string_value(tree.text(token)) else { continue };
+                    let line = self.line_at(tree.start(token));
                     self.keep_literal(value, line, macro_name.cloned(), macro_name.cloned());
                 }
-                _ => {}
             }
         }
         true
@@ -554,6 +547,93 @@ impl Collector<'_, '_> {
             test_only: self.test_only,
         });
     }
+}
+
+/// What one of [`Collector::simple_arguments`]' shapes records, in the order a walk of its parse meets it.
+pub(super) enum ArgEvent {
+    /// A one-segment value path (the name's token), with the method it is the receiver of.
+    Value {
+        name: NodeId,
+        receiver_of: Option<NodeId>,
+    },
+    /// A method call (the method name's token).
+    MethodCall(NodeId),
+    Literal(NodeId),
+}
+
+/// Reads macro arguments (`tokens`: the non-trivia children between the brackets) in the shapes
+/// [`Collector::simple_arguments`] lists; `None` for anything else. The events come in the order a walk of
+/// the parsed arguments meets them: per argument the field name before `=`, then the method calls outermost
+/// first (`a.f().g()` is `g` called on `a.f()`), then the name they start from, receiver of the first call
+/// when that call is applied to the name directly.
+pub(super) fn simple_argument_events(
+    tree: &SyntaxTree<'_>,
+    tokens: &[NodeId],
+) -> Option<Vec<ArgEvent>> {
+    // Arguments are parsed as current Rust: a name that is a keyword there (`async` in a 2015 crate) is left
+    // to the parse.
+    let token_kind = |i: usize| -> Option<SyntaxKind> {
+        let &token = tokens.get(i)?;
+        tree.is_token(token).then(|| tree.kind(token))
+    };
+    let is_name = |i: usize| {
+        token_kind(i) == Some(SyntaxKind::IDENT)
+            && SyntaxKind::from_keyword(tree.text(tokens[i]), Edition::CURRENT).is_none()
+    };
+    // `()`: a group node holding its two brackets and nothing else.
+    let is_empty_call = |i: usize| {
+        tokens.get(i).is_some_and(|&group| {
+            !tree.is_token(group)
+                && tree.kind(group) == SyntaxKind::TOKEN_TREE
+                && tree
+                    .children(group)
+                    .filter(|&t| !tree.kind(t).is_trivia())
+                    .map(|t| tree.kind(t))
+                    .eq([SyntaxKind::L_PAREN, SyntaxKind::R_PAREN])
+        })
+    };
+    let mut events = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if is_name(i) && token_kind(i + 1) == Some(SyntaxKind::EQ) {
+            events.push(ArgEvent::Value { name: tokens[i], receiver_of: None });
+            i += 2;
+        }
+        while matches!(token_kind(i), Some(SyntaxKind::AMP | SyntaxKind::STAR | SyntaxKind::BANG)) {
+            i += 1;
+        }
+        if token_kind(i).is_some_and(SyntaxKind::is_literal) {
+            events.push(ArgEvent::Literal(tokens[i]));
+            i += 1;
+        } else if is_name(i) {
+            let base = tokens[i];
+            i += 1;
+            // `.field` and `.method()`, in the order written.
+            let mut postfix: Vec<(NodeId, bool)> = Vec::new();
+            while token_kind(i) == Some(SyntaxKind::DOT) && is_name(i + 1) {
+                let call = is_empty_call(i + 2);
+                postfix.push((tokens[i + 1], call));
+                i += 2 + usize::from(call);
+            }
+            events.extend(
+                postfix
+                    .iter()
+                    .rev()
+                    .filter(|(_, call)| *call)
+                    .map(|&(m, _)| ArgEvent::MethodCall(m)),
+            );
+            let receiver_of = postfix.first().filter(|(_, call)| *call).map(|&(m, _)| m);
+            events.push(ArgEvent::Value { name: base, receiver_of });
+        } else {
+            return None;
+        }
+        match token_kind(i) {
+            None if i == tokens.len() => {}
+            Some(SyntaxKind::COMMA) => i += 1,
+            _ => return None,
+        }
+    }
+    Some(events)
 }
 
 /// SQL keywords a statement can start with; a literal starting with one may be SQL.

@@ -2,7 +2,10 @@
 
 use expect_test::{Expect, expect};
 
+use ra_ap_syntax::SyntaxKind;
+
 use crate::discover::Edition;
+use crate::parse::SyntaxTree;
 
 fn check(source: &str, expect: Expect) {
     let parsed = crate::parse::parse(source, Edition::E2021);
@@ -189,4 +192,48 @@ mod tests { fn t() { super::check(Status::Open); } }
             ref 2:24 value Status::Open from t arg of check
         "#]],
     );
+}
+
+/// Macro arguments in the shapes read without parsing them again must give what their parse gives. An extra
+/// `()` argument (a group at an argument's start, which no shape allows; it names nothing) makes the same
+/// arguments go through the parse, so each call is checked against itself parsed.
+#[test]
+fn macro_arguments_read_without_a_parse_are_what_the_parse_finds() {
+    let shapes = [
+        r#""text {}", id"#,
+        r#"linked = linked.id, "found""#,
+        r#"found = linked.is_some(), "checked""#,
+        "request.user.email.as_ref().unwrap()",
+        "a.f().g.h(), b.c",
+        "&x, *y, !z.is_empty(), q = &r.s",
+        r#""SELECT * FROM orders", 1, 'c', 2.5"#,
+        "__decompose_macro_args, CONFIG, cfg.__decompose_macro_args()",
+        "\n        first.len(),\n        second\n    ",
+        "r#type, id,",
+    ];
+    let parsed_anyway = ["x.0", "a.m(1)", "%x", "?y", "a == b", "Status::Paid", "f()", "self.id"];
+    for (arguments, shortcut) in
+        shapes.iter().map(|a| (*a, true)).chain(parsed_anyway.iter().map(|a| (*a, false)))
+    {
+        let source = format!("fn f(id: u32) {{\n    debug!({arguments});\n}}\n");
+        let tree = crate::parse::syntax_tree(&source, ra_ap_syntax::Edition::CURRENT);
+        let tt = (SyntaxTree::ROOT..tree.subtree_end(SyntaxTree::ROOT))
+            .find(|&id| tree.kind(id) == SyntaxKind::TOKEN_TREE)
+            .unwrap();
+        let mut inner: Vec<_> =
+            tree.children(tt).skip(1).filter(|&t| !tree.kind(t).is_trivia()).collect();
+        inner.pop();
+        assert_eq!(
+            super::references::simple_argument_events(&tree, &inner).is_some(),
+            shortcut,
+            "{arguments}"
+        );
+        // The group goes after the last argument; a trailing comma becomes a space, so lines stay as they were.
+        let last = arguments.trim_end_matches([' ', '\n', ',']);
+        let rest = arguments[last.len()..].replace(',', " ");
+        let forced = format!("fn f(id: u32) {{\n    debug!({last}, (){rest});\n}}\n");
+        let read = super::extract(&crate::parse::parse(&source, Edition::E2021));
+        let reparsed = super::extract(&crate::parse::parse(&forced, Edition::E2021));
+        assert_eq!(format!("{read:?}"), format!("{reparsed:?}"), "{arguments}");
+    }
 }
