@@ -648,30 +648,39 @@ const NAMING_CALLS: &[&str] =
 /// A cheap filter so that only literals the data-access stage may care about are kept: possible SQL (also
 /// fragments with `FROM`/`INTO`/`JOIN`), URLs and connection strings, file paths, `.log`/`.sql` names, hosts
 /// and ports, and arguments of env/file functions. The data-access stage decides what each really is.
+/// Letter case is ignored without lower-casing a copy: every string literal of the code base passes here.
 fn is_interesting_literal(value: &str, arg_of: Option<&str>) -> bool {
     if arg_of.is_some_and(|name| NAMING_CALLS.contains(&name)) {
         return true;
     }
-    let trimmed = value.trim_start();
-    let lower_start: String = trimmed.chars().take(12).collect::<String>().to_ascii_lowercase();
-    let first_word =
-        lower_start.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or_default();
-    if SQL_STARTS.contains(&first_word) {
+    // The first word: the letters it starts with, at most 12.
+    let trimmed = value.trim_start().as_bytes();
+    let letters = trimmed.iter().take(12).take_while(|b| b.is_ascii_alphabetic()).count();
+    let first_word = &trimmed[..letters];
+    if SQL_STARTS.iter().any(|start| start.as_bytes().eq_ignore_ascii_case(first_word)) {
         return true;
     }
-    let lower = value.to_ascii_lowercase();
-    lower.contains("://")
-        || lower.contains(" from ")
-        || lower.contains(" into ")
-        || lower.contains(" join ")
-        || lower.starts_with('/')
-        || lower.starts_with("./")
-        || lower.ends_with(".log")
-        || lower.ends_with(".sql")
-        || lower.contains("localhost")
-        || lower.contains("host=")
-        || lower.contains("0.0.0.0")
-        || lower.contains("127.0.0.1")
+    let bytes = value.as_bytes();
+    let contains = |needle: &str| {
+        let needle = needle.as_bytes();
+        bytes.windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
+    };
+    let ends_with = |suffix: &str| {
+        bytes.len() >= suffix.len()
+            && bytes[bytes.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    value.contains("://")
+        || contains(" from ")
+        || contains(" into ")
+        || contains(" join ")
+        || value.starts_with('/')
+        || value.starts_with("./")
+        || ends_with(".log")
+        || ends_with(".sql")
+        || contains("localhost")
+        || contains("host=")
+        || value.contains("0.0.0.0")
+        || value.contains("127.0.0.1")
 }
 
 /// Records the imports of a `use` item (at item level or inside a body), one per flattened path.
@@ -736,4 +745,71 @@ fn flatten_tree(
         res.push((path, binding));
     }
     prefix.truncate(depth);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The filter as first written, lower-casing copies of the literal: the reference the copy-free one must
+    /// agree with.
+    fn lower_cased_filter(value: &str, arg_of: Option<&str>) -> bool {
+        if arg_of.is_some_and(|name| NAMING_CALLS.contains(&name)) {
+            return true;
+        }
+        let lower_start: String =
+            value.trim_start().chars().take(12).collect::<String>().to_ascii_lowercase();
+        let first_word =
+            lower_start.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or_default();
+        if SQL_STARTS.contains(&first_word) {
+            return true;
+        }
+        let lower = value.to_ascii_lowercase();
+        ["://", " from ", " into ", " join ", "localhost", "host=", "0.0.0.0", "127.0.0.1"]
+            .iter()
+            .any(|needle| lower.contains(needle))
+            || lower.starts_with('/')
+            || lower.starts_with("./")
+            || lower.ends_with(".log")
+            || lower.ends_with(".sql")
+    }
+
+    #[test]
+    fn interesting_literals_ignore_letter_case_without_a_copy() {
+        let values = [
+            "SELECT id FROM orders",
+            "  \n\tselect 1",
+            "Selection of items",
+            "InsertIntoSomething",
+            "abcdefghijklmnselect",
+            "count(*) FROM t",
+            "x JOIN y",
+            "Postgres://User@Host/db",
+            "/var/log/app",
+            "./data.SQL",
+            "server.LOG",
+            "LOCALHOST:8080",
+            "HOST=db port=5432",
+            "0.0.0.0:80",
+            "127.0.0.1",
+            "Hello, world",
+            "",
+            "é select ü",
+            "sélect * from t",
+            "日本 FROM 語",
+            "log",
+            ".sq",
+        ];
+        for value in values {
+            for arg_of in [None, Some("var"), Some("info")] {
+                assert_eq!(
+                    is_interesting_literal(value, arg_of),
+                    lower_cased_filter(value, arg_of),
+                    "{value:?} {arg_of:?}"
+                );
+            }
+        }
+        assert!(is_interesting_literal("Update users SET x = 1", None));
+        assert!(!is_interesting_literal("Updated the users", None));
+    }
 }
