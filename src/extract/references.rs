@@ -480,36 +480,17 @@ impl Collector<'_, '_> {
     /// which are parsed. `macro_arguments_read_without_a_parse_are_what_the_parse_finds` checks the two agree.
     fn simple_arguments(&mut self, tt: NodeId, macro_name: Option<&Name>) -> bool {
         let tree = self.tree;
-        // Between the brackets: the tokens, and the groups (`()`) as nodes.
-        let mut inner: Vec<NodeId> =
-            tree.children(tt).skip(1).filter(|&t| !tree.kind(t).is_trivia()).collect();
-        // The closing bracket; an unclosed call (broken code) is left to the parse, which sees its text as it is.
-        match inner.pop().map(|t| (tree.is_token(t), tree.kind(t))) {
-            Some((true, SyntaxKind::R_PAREN | SyntaxKind::R_BRACK | SyntaxKind::R_CURLY)) => {}
-            _ => return false,
-        }
-        let Some(events) = simple_argument_events(tree, &inner) else { return false };
+        let Some(events) = simple_argument_events(tree, tt) else { return false };
         for event in events {
             match event {
+                // The wrapper the arguments would be parsed in is never reported.
+                ArgEvent::Value { name, .. } if tree.text(name) == WRAPPER_FN => {}
                 ArgEvent::Value { name, receiver_of } => {
-                    let name_text = tree.text(name);
-                    // The wrapper the arguments would be parsed in is never reported.
-                    if name_text == WRAPPER_FN {
-                        continue;
-                    }
-                    let line = self.line_at(tree.start(name));
-                    let start = self.res.ref_names.len();
-                    self.res.ref_names.push(Name::new(name_text));
                     let receiver_of = receiver_of.map(|method| Name::new(tree.text(method)));
-                    let site = RefSite { in_macro: true, ..self.site(RefKind::Value, line) };
-                    self.res.push_reference(start, macro_name.cloned(), receiver_of, site);
+                    self.macro_argument(name, RefKind::Value, macro_name, receiver_of);
                 }
                 ArgEvent::MethodCall(method) => {
-                    let line = self.line_at(tree.start(method));
-                    let start = self.res.ref_names.len();
-                    self.res.ref_names.push(Name::new(tree.text(method)));
-                    let site = RefSite { in_macro: true, ..self.site(RefKind::MethodCall, line) };
-                    self.res.push_reference(start, macro_name.cloned(), None, site);
+                    self.macro_argument(method, RefKind::MethodCall, macro_name, None);
                 }
                 ArgEvent::Literal(token) => {
                     if tree.kind(token) != SyntaxKind::STRING {
@@ -522,6 +503,23 @@ impl Collector<'_, '_> {
             }
         }
         true
+    }
+
+    /// Records `token` (a name or a method) as a one-segment path of `kind`, read inside the macro `macro_name`
+    /// as an argument of it.
+    fn macro_argument(
+        &mut self,
+        token: NodeId,
+        kind: RefKind,
+        macro_name: Option<&Name>,
+        receiver_of: Option<Name>,
+    ) {
+        let tree = self.tree;
+        let line = self.line_at(tree.start(token));
+        let start = self.res.ref_names.len();
+        self.res.ref_names.push(Name::new(tree.text(token)));
+        let site = RefSite { in_macro: true, ..self.site(kind, line) };
+        self.res.push_reference(start, macro_name.cloned(), receiver_of, site);
     }
 
     /// `concat!("SELECT a ", "FROM b")` is one string at compile time: keep it whole, as the `concat` literal.
@@ -561,15 +559,24 @@ pub(super) enum ArgEvent {
     Literal(NodeId),
 }
 
-/// Reads macro arguments (`tokens`: the non-trivia children between the brackets) in the shapes
-/// [`Collector::simple_arguments`] lists; `None` for anything else. The events come in the order a walk of
-/// the parsed arguments meets them: per argument the field name before `=`, then the method calls outermost
-/// first (`a.f().g()` is `g` called on `a.f()`), then the name they start from, receiver of the first call
-/// when that call is applied to the name directly.
-pub(super) fn simple_argument_events(
-    tree: &SyntaxTree<'_>,
-    tokens: &[NodeId],
-) -> Option<Vec<ArgEvent>> {
+/// Reads the arguments of a macro call (`tt`: its `TOKEN_TREE`) in the shapes [`Collector::simple_arguments`]
+/// lists; `None` for anything else, and for an unclosed call (broken code), which the parse sees as it is. The
+/// events come in the order a walk of the parsed arguments meets them: per argument the field name before `=`,
+/// then the method calls outermost first (`a.f().g()` is `g` called on `a.f()`), then the name they start
+/// from, receiver of the first call when that call is applied to the name directly.
+pub(super) fn simple_argument_events(tree: &SyntaxTree<'_>, tt: NodeId) -> Option<Vec<ArgEvent>> {
+    // Between the brackets: the tokens, and the groups (`()`) as nodes.
+    let mut tokens: Vec<NodeId> =
+        tree.children(tt).skip(1).filter(|&t| !tree.kind(t).is_trivia()).collect();
+    let closing = tokens.pop()?;
+    if !(tree.is_token(closing)
+        && matches!(
+            tree.kind(closing),
+            SyntaxKind::R_PAREN | SyntaxKind::R_BRACK | SyntaxKind::R_CURLY
+        ))
+    {
+        return None;
+    }
     // Arguments are parsed as current Rust: a name that is a keyword there (`async` in a 2015 crate) is left
     // to the parse.
     let token_kind = |i: usize| -> Option<SyntaxKind> {
