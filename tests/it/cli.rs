@@ -1,5 +1,7 @@
 //! The command line's wiring: help, exit codes, output folder, formats.
 
+use std::process::Command;
+
 use crate::{list_files, run, write_fixture};
 
 const SHOP: &str = r#"
@@ -74,6 +76,36 @@ fn formats_and_quiet() {
         dot.starts_with("digraph modules {")
             && dot.contains("\"shop::orders\" -> \"shop::billing\""),
         "{dot}"
+    );
+}
+
+/// The repository's own `.gitignore` decides what is analysed; the excludes file of whoever runs the tool
+/// (git's global `core.excludesFile`, by default `$XDG_CONFIG_HOME/git/ignore`) does not, or two people
+/// analysing the same repository would get different reports.
+#[test]
+fn the_repository_gitignore_counts_and_a_user_global_one_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path(), SHOP);
+    std::fs::write(dir.path().join("shop/.gitignore"), "orders.rs\n").unwrap();
+    let config = dir.path().join("home/.config");
+    std::fs::create_dir_all(config.join("git")).unwrap();
+    std::fs::write(config.join("git/ignore"), "billing.rs\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_decompose"))
+        .args(["analyze", "shop", "--out", "o", "--format", "dot", "--quiet"])
+        .current_dir(dir.path())
+        .env("HOME", dir.path().join("home"))
+        .env("XDG_CONFIG_HOME", &config)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let dot = std::fs::read_to_string(dir.path().join("o/modules.dot")).unwrap();
+    assert!(
+        dot.contains("\"shop::billing\""),
+        "a user's global excludes dropped billing.rs: {dot}"
+    );
+    assert!(
+        !dot.contains("\"shop::orders\""),
+        "the repository's .gitignore was not honoured: {dot}"
     );
 }
 
