@@ -3,11 +3,13 @@
 //! For each size it generates a layered monolith with `decompose::synthetic` and measures, each in a fresh
 //! process (so that neither warms the other's heap, and peak memory is the run's own), (1) parsing alone: every
 //! `.rs` file read and parsed by `ra_ap_syntax::SourceFile::parse` in parallel, the floor; and (2) the whole
-//! `analyze` with every output written, stage by stage. The two are run in turn, five times each, and the run
-//! with the median total of each is printed: timings on a shared machine vary by ±20 % from run to run and
-//! drift over minutes, and taking turns exposes both measurements to the same drift. It prints the time of each
-//! stage, lines per second, peak memory (VmHWM) and the ratio of the whole analysis to parsing alone. Results
-//! and targets are recorded in docs/benchmarks.md.
+//! `analyze` with every output written, stage by stage. The two are run in turn, 15 times each below half a
+//! million lines and 9 times above, and the run with the median total of each is printed: timings on a
+//! shared machine vary by ±20 % from run to run and drift over minutes, taking turns exposes both
+//! measurements to the same drift, and with five runs each (until the eighth session) the median itself still
+//! moved by ±10 % between runs of the benchmark. It prints the time of each stage, lines per second, peak
+//! memory (VmHWM) and the ratio of the whole analysis to parsing alone. Results and targets are recorded in
+//! docs/benchmarks.md.
 
 #![allow(
     clippy::print_stdout,
@@ -28,8 +30,11 @@ use rayon::prelude::*;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Runs of each measurement; the median is kept.
-const RUNS: usize = 5;
+/// Runs of each measurement for a monolith of `lines` lines; the median is kept. Small sizes take
+/// milliseconds a run, so more runs cost little and steady the median where noise is largest.
+fn runs_for(lines: usize) -> usize {
+    if lines < 500_000 { 15 } else { 9 }
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,15 +57,15 @@ fn main() {
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
             std::fs::write(full, text).unwrap();
         }
-        let (floor, analysis) = median_runs(dir.path());
+        let (floor, analysis) = median_runs(dir.path(), runs_for(monolith.code_lines));
         let floor_ms: f64 = floor.trim().parse().unwrap();
         report(monolith.code_lines, &analysis, floor_ms);
     }
 }
 
-/// Runs this program with `--floor` and then `--analyze`, each in a fresh process, [`RUNS`] times; returns
-/// the output of each one's median run (by its first line, a total in milliseconds).
-fn median_runs(dir: &Path) -> (String, String) {
+/// Runs this program with `--floor` and then `--analyze`, each in a fresh process, `runs` times; returns the
+/// output of each one's median run (by its first line, a total in milliseconds).
+fn median_runs(dir: &Path, runs: usize) -> (String, String) {
     let run = |flag: &str| -> (f64, String) {
         let output = std::process::Command::new(std::env::current_exe().unwrap())
             .args([flag, dir.to_str().unwrap()])
@@ -72,10 +77,10 @@ fn median_runs(dir: &Path) -> (String, String) {
         (total, text)
     };
     let (mut floors, mut analyses): (Vec<_>, Vec<_>) =
-        (0..RUNS).map(|_| (run("--floor"), run("--analyze"))).unzip();
+        (0..runs).map(|_| (run("--floor"), run("--analyze"))).unzip();
     let median = |runs: &mut Vec<(f64, String)>| {
         runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        runs.swap_remove(RUNS / 2).1
+        runs.swap_remove(runs.len() / 2).1
     };
     (median(&mut floors), median(&mut analyses))
 }
