@@ -6,10 +6,9 @@
 //! `analyze` with every output written, stage by stage. The two are run in turn, 15 times each below half a
 //! million lines and 9 times above, and the run with the median total of each is printed: timings on a
 //! shared machine vary by ±20 % from run to run and drift over minutes, taking turns exposes both
-//! measurements to the same drift, and with five runs each (until the eighth session) the median itself still
-//! moved by ±10 % between runs of the benchmark. It prints the time of each stage, lines per second, peak
-//! memory (VmHWM) and the ratio of the whole analysis to parsing alone. Results and targets are recorded in
-//! docs/benchmarks.md.
+//! measurements to the same drift, and with five runs each the median itself still moved by ±10 % between
+//! runs of the benchmark. It prints the time of each stage, lines per second, peak memory (VmHWM) and the
+//! ratio of the whole analysis to parsing alone. Results and targets are recorded in docs/benchmarks.md.
 
 #![allow(
     clippy::print_stdout,
