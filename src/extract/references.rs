@@ -615,21 +615,20 @@ pub(super) fn simple_argument_events(tree: &SyntaxTree<'_>, tt: NodeId) -> Optio
         } else if is_name(i) {
             let base = tokens[i];
             i += 1;
-            // `.field` and `.method()`, in the order written.
-            let mut postfix: Vec<(NodeId, bool)> = Vec::new();
+            let is_method = |i: usize| {
+                token_kind(i) == Some(SyntaxKind::DOT) && is_name(i + 1) && is_empty_call(i + 2)
+            };
+            let receiver_of = is_method(i).then(|| tokens[i + 1]);
+            // `.field` and `.method()`, in the order written; the calls are recorded outermost first.
+            let calls = events.len();
             while token_kind(i) == Some(SyntaxKind::DOT) && is_name(i + 1) {
                 let call = is_empty_call(i + 2);
-                postfix.push((tokens[i + 1], call));
+                if call {
+                    events.push(ArgEvent::MethodCall(tokens[i + 1]));
+                }
                 i += 2 + usize::from(call);
             }
-            events.extend(
-                postfix
-                    .iter()
-                    .rev()
-                    .filter(|(_, call)| *call)
-                    .map(|&(m, _)| ArgEvent::MethodCall(m)),
-            );
-            let receiver_of = postfix.first().filter(|(_, call)| *call).map(|&(m, _)| m);
+            events[calls..].reverse();
             events.push(ArgEvent::Value { name: base, receiver_of });
         } else {
             return None;

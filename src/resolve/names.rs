@@ -289,7 +289,8 @@ impl Namespaces {
                 return None;
             };
             let at = depth + 1;
-            if *target == module || searched.get(target).is_some_and(|&before| before <= at) {
+            // A glob of a module into itself is caught here too: the module is in `searched` at `depth`.
+            if searched.get(target).is_some_and(|&before| before <= at) {
                 return None;
             }
             searched.insert(*target, at);
