@@ -1,4 +1,5 @@
-//! Test support: multi-file fixtures written to a temporary folder and run through the pipeline.
+//! Test support: multi-file fixtures written to a temporary folder and run through the pipeline, and the
+//! repository's own Rust files as real code to test the parser against.
 //!
 //! A fixture is one string in which each file starts with a line `//- /relative/path`, as in rust-analyzer's
 //! tests, so a whole small workspace fits next to the expectation it is checked against.
@@ -64,4 +65,23 @@ pub(crate) fn analyze_fixture(fixture: &str) -> crate::analysis::Analysis {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path(), fixture);
     crate::analyze(&fixture_config(dir.path())).unwrap()
+}
+
+/// The text of every `.rs` file under these folders of the repository (`src`, `sample-monoliths`): real code
+/// for the tests that hold the parser's pieces against rust-analyzer's own.
+pub(crate) fn repository_rust_files(folders: &[&str]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack: Vec<_> = folders.iter().map(|folder| root.join(folder)).collect();
+    let mut texts = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                texts.extend(std::fs::read_to_string(path));
+            }
+        }
+    }
+    texts
 }

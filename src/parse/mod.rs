@@ -20,7 +20,10 @@
 //! `LexedStr::intersperse_trivia` (see [`Builder`]). The errors are the same too, except that an illegal float
 //! index (`x.1e0`) is reported on its own line; rust-analyzer gives the token's index as its offset.
 
-use ra_ap_parser::{LexedStr, Step, SyntaxKind, TopEntryPoint};
+mod lex;
+
+use lex::Tokens;
+use ra_ap_parser::{Step, SyntaxKind, TopEntryPoint};
 use ra_ap_syntax::Edition as RaEdition;
 
 use crate::discover::Edition;
@@ -58,14 +61,16 @@ fn build<'t>(
     edition: RaEdition,
     mut errors: Option<&mut Vec<(usize, String)>>,
 ) -> SyntaxTree<'t> {
-    let lexed = LexedStr::new(edition, text);
-    let output = TopEntryPoint::SourceFile.parse(&lexed.to_input(edition));
+    let tokens = Tokens::new(text, edition);
+    let output = TopEntryPoint::SourceFile.parse(&tokens.input);
     // About two entries per token (a node per token on average, from the grammar's wrapper nodes).
     let mut builder = Builder {
-        lexed: &lexed,
+        text,
+        kinds: &tokens.kinds,
+        starts: &tokens.starts,
         pos: 0,
         state: State::PendingEnter,
-        nodes: Vec::with_capacity(lexed.len() * 2 + 1),
+        nodes: Vec::with_capacity(tokens.len() * 2 + 1),
         open: Vec::new(),
     };
     for step in output.iter() {
@@ -97,10 +102,11 @@ fn build<'t>(
         builder.eat_trivia();
         builder.finish_node();
     }
+    let tree = builder.finish(text);
     if let Some(errors) = errors {
-        errors.extend(lexed.errors().map(|(token, msg)| (lexed.text_start(token), msg.to_owned())));
+        errors.extend(tokens.errors);
     }
-    builder.finish(text)
+    tree
 }
 
 /// A lossless syntax tree of one file, as a vector of nodes and tokens in preorder.
@@ -139,7 +145,10 @@ const NO_PARENT: u32 = u32::MAX;
 /// the item ([`n_attached_trivia`]), and an `Exit` waits for the next step so that the trivia after a node
 /// ends up outside it.
 struct Builder<'l> {
-    lexed: &'l LexedStr<'l>,
+    text: &'l str,
+    /// The lexer's tokens: kinds, and start offsets followed by the text's length (see [`Tokens`]).
+    kinds: &'l [SyntaxKind],
+    starts: &'l [u32],
     /// Index of the next lexer token.
     pos: usize,
     state: State,
@@ -156,10 +165,23 @@ enum State {
     PendingExit,
 }
 
-impl Builder<'_> {
-    /// Byte offset of the next lexer token.
+impl<'l> Builder<'l> {
+    /// Byte offset of the next lexer token (the text's length after the last).
     fn offset(&self) -> usize {
-        self.lexed.text_start(self.pos.min(self.lexed.len()))
+        self.starts.get(self.pos).map_or(self.text.len(), |&start| start as usize)
+    }
+
+    /// Kind of lexer token `i`, `EOF` past the end.
+    fn lexed_kind(&self, i: usize) -> SyntaxKind {
+        self.kinds.get(i).copied().unwrap_or(SyntaxKind::EOF)
+    }
+
+    /// Text of lexer token `i`.
+    fn lexed_text(&self, i: usize) -> &'l str {
+        let (Some(&start), Some(&end)) = (self.starts.get(i), self.starts.get(i + 1)) else {
+            return "";
+        };
+        self.text.get(start as usize..end as usize).unwrap_or_default()
     }
 
     fn parent(&self) -> u32 {
@@ -177,7 +199,7 @@ impl Builder<'_> {
     fn token(&mut self, kind: SyntaxKind, n: usize) {
         let start = self.offset();
         self.push(kind, true, start);
-        self.pos = (self.pos + n).min(self.lexed.len());
+        self.pos = (self.pos + n).min(self.kinds.len());
     }
 
     fn start_node(&mut self, kind: SyntaxKind, start: usize) {
@@ -214,9 +236,12 @@ impl Builder<'_> {
             State::PendingExit => self.finish_node(),
             State::Normal => {}
         }
-        let lexed = self.lexed;
-        let n_trivia = (self.pos..lexed.len()).take_while(|&i| lexed.kind(i).is_trivia()).count();
-        let leading = (self.pos..self.pos + n_trivia).rev().map(|i| (lexed.kind(i), lexed.text(i)));
+        let n_trivia = self
+            .kinds
+            .get(self.pos..)
+            .map_or(0, |rest| rest.iter().take_while(|kind| kind.is_trivia()).count());
+        let leading =
+            (self.pos..self.pos + n_trivia).rev().map(|i| (self.lexed_kind(i), self.lexed_text(i)));
         let n_attached = n_attached_trivia(kind, leading);
         self.eat_n_trivia(n_trivia - n_attached);
         self.start_node(kind, self.offset());
@@ -224,15 +249,17 @@ impl Builder<'_> {
     }
 
     fn eat_trivia(&mut self) {
-        while self.pos < self.lexed.len() && self.lexed.kind(self.pos).is_trivia() {
-            self.token(self.lexed.kind(self.pos), 1);
+        while let Some(&kind) = self.kinds.get(self.pos)
+            && kind.is_trivia()
+        {
+            self.token(kind, 1);
         }
     }
 
     fn eat_n_trivia(&mut self, n: usize) {
         for _ in 0..n {
-            if self.pos < self.lexed.len() {
-                self.token(self.lexed.kind(self.pos), 1);
+            if let Some(&kind) = self.kinds.get(self.pos) {
+                self.token(kind, 1);
             }
         }
     }
@@ -241,11 +268,11 @@ impl Builder<'_> {
     /// parser asks to split `0.1` into `0`, `.`, `1`, each index in a `NAME_REF`, the first closing the
     /// inner field expression. Returns the error for a float without a dot (`x.1e0`), at the float's offset.
     fn float_split(&mut self, ends_in_dot: bool) -> Option<(usize, String)> {
-        if self.pos >= self.lexed.len() {
+        if self.pos >= self.kinds.len() {
             return None;
         }
         let start = self.offset();
-        let text = self.lexed.text(self.pos);
+        let text = self.lexed_text(self.pos);
         let mut error = None;
         match text.split_once('.') {
             Some((left, _)) => {
@@ -303,7 +330,7 @@ impl Builder<'_> {
             };
             self.nodes.insert(0, root);
         }
-        debug_assert_eq!(self.pos, self.lexed.len());
+        debug_assert_eq!(self.pos, self.kinds.len());
         SyntaxTree { text, entries: self.nodes }
     }
 }
@@ -481,9 +508,11 @@ mod tests {
     /// Steps that do not wrap everything in one node still give one root (the parser never does this).
     #[test]
     fn a_root_is_added_when_the_steps_have_none() {
-        let lexed = LexedStr::new(RaEdition::Edition2021, "a bc");
+        let tokens = Tokens::new("a bc", RaEdition::Edition2021);
         let mut builder = Builder {
-            lexed: &lexed,
+            text: "a bc",
+            kinds: &tokens.kinds,
+            starts: &tokens.starts,
             pos: 0,
             state: State::Normal,
             nodes: Vec::new(),
@@ -581,18 +610,7 @@ mod tests {
         .into_iter()
         .map(String::from)
         .collect();
-        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-monoliths");
-        let mut stack = vec![samples];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    texts.extend(std::fs::read_to_string(path));
-                }
-            }
-        }
+        texts.extend(crate::test_fixture::repository_rust_files(&["sample-monoliths"]));
         assert!(texts.len() > 30);
         for text in &texts {
             let tree = syntax_tree(text, RaEdition::Edition2021);
