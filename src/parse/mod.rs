@@ -42,12 +42,12 @@ pub fn parse(text: &str, edition: Edition) -> ParsedFile<'_> {
     // (byte offset, message): parser errors in tree order, then lexer errors, as `SourceFile::parse` has them.
     let mut raw_errors: Vec<(usize, String)> = Vec::new();
     let tree = build(text, ra_edition(edition), Some(&mut raw_errors));
-    let line_index = LineIndex::new(text);
+    let (line_index, code_lines) = LineIndex::with_code_lines(text);
     let errors = raw_errors
         .into_iter()
         .map(|(offset, msg)| (line_index.line(u32::try_from(offset).unwrap_or(u32::MAX)), msg))
         .collect();
-    ParsedFile { tree, errors, line_index, code_lines: crate::source::count_code_lines(text) }
+    ParsedFile { tree, errors, line_index, code_lines }
 }
 
 /// Only the tree of `text`, errors dropped: for the text of a macro call's arguments, re-parsed to find the
