@@ -10,6 +10,7 @@ mod remote;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -424,20 +425,19 @@ fn read_source(root: &Path, rel: &str) -> (SourceText, Option<crate::diagnostics
         message,
     };
     let empty = |rel: &str| SourceText { rel_path: rel.to_owned(), text: String::new() };
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            let message = format!(
-                "file is {} MiB, over the {} MiB limit; not parsed",
-                meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            );
-            return (empty(rel), Some(diagnostic(message)));
+    // The size comes from the open file, not from a second lookup of its path, and at most the limit is read
+    // whatever the file grows to meanwhile.
+    let read = std::fs::File::open(&path).and_then(|file| {
+        let size = file.metadata()?.len();
+        if size > MAX_FILE_BYTES {
+            return Ok(Err(size));
         }
-        Ok(_) => {}
-        Err(err) => return (empty(rel), Some(diagnostic(format!("cannot read: {err}")))),
-    }
-    match std::fs::read(&path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+        let mut bytes = Vec::with_capacity(size as usize);
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        Ok(Ok(bytes))
+    });
+    match read {
+        Ok(Ok(bytes)) if bytes.len() as u64 <= MAX_FILE_BYTES => match String::from_utf8(bytes) {
             Ok(text) => (SourceText { rel_path: rel.to_owned(), text }, None),
             Err(err) => {
                 let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
@@ -447,8 +447,18 @@ fn read_source(root: &Path, rel: &str) -> (SourceText, Option<crate::diagnostics
                 (SourceText { rel_path: rel.to_owned(), text }, Some(diagnostic(message)))
             }
         },
+        Ok(Ok(bytes)) => (empty(rel), Some(diagnostic(too_large(bytes.len() as u64)))),
+        Ok(Err(size)) => (empty(rel), Some(diagnostic(too_large(size)))),
         Err(err) => (empty(rel), Some(diagnostic(format!("cannot read: {err}")))),
     }
+}
+
+fn too_large(size: u64) -> String {
+    format!(
+        "file is {} MiB, over the {} MiB limit; not parsed",
+        size / (1024 * 1024),
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
 }
 
 /// Targets of each selected package, from its manifest and Cargo's conventional layout.
