@@ -14,6 +14,8 @@
 //!   looks for semantic mistakes rustc reports anyway (bad escapes in literals, misplaced `crate` in paths,
 //!   ...). Its findings say nothing about where services are. The errors kept here are exactly the lexer's
 //!   and the parser's.
+//! - the lexer's tokens are turned into the parser's input in one pass ([`lex`]), where `LexedStr` takes two
+//!   and a general conversion; a file with any lexer error still goes through `LexedStr`.
 //!
 //! The tree has the same nodes, tokens and text ranges as rowan's tree of the same text (a test compares them):
 //! it is built from the same parser steps, with whitespace and comments put back by the rules of
