@@ -45,11 +45,7 @@ impl LineIndex {
         for line in text.split('\n') {
             line_starts.push(start as u32);
             start += line.len() + 1;
-            // `trim_start` decides both tests as `trim` does in `count_code_lines`.
-            let rest = line.trim_start();
-            if !rest.is_empty() && !rest.starts_with("//") {
-                code_lines += 1;
-            }
+            code_lines += u32::from(is_code_line(line));
         }
         (LineIndex { line_starts }, code_lines)
     }
@@ -65,8 +61,14 @@ impl LineIndex {
 /// Lines that hold code: not blank and not only a `//` comment. This is the size measure used for modules and
 /// services (block comments are counted, a documented simplification).
 pub fn count_code_lines(text: &str) -> u32 {
-    text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with("//")).count()
-        as u32
+    text.lines().filter(|line| is_code_line(line)).count() as u32
+}
+
+/// Whether a line (with or without its line end) counts as code: something other than whitespace, and not a
+/// `//` comment after only whitespace.
+fn is_code_line(line: &str) -> bool {
+    let rest = line.trim_start();
+    !rest.is_empty() && !rest.starts_with("//")
 }
 
 #[cfg(test)]

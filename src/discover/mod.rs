@@ -434,10 +434,14 @@ fn read_source(root: &Path, rel: &str) -> (SourceText, Option<crate::diagnostics
         }
         let mut bytes = Vec::with_capacity(size as usize);
         file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        // Grown past the limit since its size was read.
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Ok(Err(bytes.len() as u64));
+        }
         Ok(Ok(bytes))
     });
     match read {
-        Ok(Ok(bytes)) if bytes.len() as u64 <= MAX_FILE_BYTES => match String::from_utf8(bytes) {
+        Ok(Ok(bytes)) => match String::from_utf8(bytes) {
             Ok(text) => (SourceText { rel_path: rel.to_owned(), text }, None),
             Err(err) => {
                 let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
@@ -447,18 +451,16 @@ fn read_source(root: &Path, rel: &str) -> (SourceText, Option<crate::diagnostics
                 (SourceText { rel_path: rel.to_owned(), text }, Some(diagnostic(message)))
             }
         },
-        Ok(Ok(bytes)) => (empty(rel), Some(diagnostic(too_large(bytes.len() as u64)))),
-        Ok(Err(size)) => (empty(rel), Some(diagnostic(too_large(size)))),
+        Ok(Err(size)) => {
+            let message = format!(
+                "file is {} MiB, over the {} MiB limit; not parsed",
+                size / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            );
+            (empty(rel), Some(diagnostic(message)))
+        }
         Err(err) => (empty(rel), Some(diagnostic(format!("cannot read: {err}")))),
     }
-}
-
-fn too_large(size: u64) -> String {
-    format!(
-        "file is {} MiB, over the {} MiB limit; not parsed",
-        size / (1024 * 1024),
-        MAX_FILE_BYTES / (1024 * 1024)
-    )
 }
 
 /// Targets of each selected package, from its manifest and Cargo's conventional layout.

@@ -615,16 +615,17 @@ pub(super) fn simple_argument_events(tree: &SyntaxTree<'_>, tt: NodeId) -> Optio
         } else if is_name(i) {
             let base = tokens[i];
             i += 1;
-            let is_method = |i: usize| {
-                token_kind(i) == Some(SyntaxKind::DOT) && is_name(i + 1) && is_empty_call(i + 2)
-            };
-            let receiver_of = is_method(i).then(|| tokens[i + 1]);
-            // `.field` and `.method()`, in the order written; the calls are recorded outermost first.
-            let calls = events.len();
+            // `.field` and `.method()`, in the order written; the calls are recorded outermost first. The
+            // name is the receiver of the first postfix when that one is a call.
+            let (calls, first_postfix) = (events.len(), i);
+            let mut receiver_of = None;
             while token_kind(i) == Some(SyntaxKind::DOT) && is_name(i + 1) {
                 let call = is_empty_call(i + 2);
                 if call {
                     events.push(ArgEvent::MethodCall(tokens[i + 1]));
+                    if i == first_postfix {
+                        receiver_of = Some(tokens[i + 1]);
+                    }
                 }
                 i += 2 + usize::from(call);
             }
