@@ -314,7 +314,6 @@ pub fn extract(parsed: &ParsedFile<'_>) -> FileSummary {
         tree: &parsed.tree,
         line_index: &parsed.line_index,
         res: FileSummary::default(),
-        frames: references::Frames::default(),
     };
     cx.res.syntax_errors = parsed.errors.clone();
     cx.res.scopes.push(Scope {
@@ -345,8 +344,6 @@ struct Extractor<'a, 't> {
     tree: &'a SyntaxTree<'t>,
     line_index: &'a LineIndex,
     res: FileSummary,
-    /// The reference walk's stack, kept from one item's walk to the next (a walk per item body).
-    frames: references::Frames,
 }
 
 /// The kinds of `ast::Item`: what a file, an inline module or an `extern` block lists.

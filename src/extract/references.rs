@@ -28,12 +28,10 @@ pub(super) fn collect(
     from_item: Option<u32>,
     test_only: bool,
 ) {
-    let tree = cx.tree;
-    let mut stack = std::mem::take(&mut cx.frames.0);
-    stack.clear();
     let mut collector = Collector {
         res: &mut cx.res,
-        tree,
+        tree: cx.tree,
+        root: node,
         line_index: cx.line_index,
         line_offset: 0,
         in_macro: false,
@@ -43,24 +41,15 @@ pub(super) fn collect(
         from_item,
         test_only,
     };
-    // The kinds above `node` (impl header, item list, source file) decide how its first paths are used.
-    let mut at = node;
-    while let Some(parent) = tree.parent(at) {
-        stack.push(Frame { kind: tree.kind(parent), node: None, end: 0, child: 0 });
-        at = parent;
-    }
-    stack.reverse();
-    collector.walk(node, &mut stack);
-    cx.frames.0 = stack;
+    collector.walk();
 }
-
-/// The stack of a reference walk, reused from one walk to the next.
-#[derive(Default)]
-pub(super) struct Frames(Vec<Frame>);
 
 struct Collector<'a, 't> {
     res: &'a mut FileSummary,
     tree: &'a SyntaxTree<'t>,
+    /// The node whose subtree is walked. Its ancestors still decide how the paths in it are used (an impl
+    /// header, an item list), by kind; only nodes inside the walk are looked into (a call's callee).
+    root: NodeId,
     line_index: &'a LineIndex,
     /// Added to lines of re-parsed macro text to get the line in the real file.
     line_offset: u32,
@@ -73,23 +62,10 @@ struct Collector<'a, 't> {
     test_only: bool,
 }
 
-/// One node on the path from the walk's root to the node being visited.
-struct Frame {
-    kind: SyntaxKind,
-    /// `None` for the ancestors above the walk's root, of which only the kind counts.
-    node: Option<NodeId>,
-    /// Where the node's subtree ends ([`SyntaxTree::subtree_end`]), kept here since the walk checks it after
-    /// every entry; unused above the walk's root, whose frames the walk never closes.
-    end: NodeId,
-    /// How many node children (tokens not counted) of this node have been entered so far: one past the index
-    /// of the child being visited.
-    child: u32,
-}
-
-/// Index among the node children of the first one that is not an attribute: the callee of a `CALL_EXPR`,
-/// the receiver of a `METHOD_CALL_EXPR` (`#[attr] f(x)` puts the attribute first).
-fn first_expr_index(tree: &SyntaxTree<'_>, node: NodeId) -> Option<u32> {
-    tree.child_nodes(node).position(|child| tree.kind(child) != SyntaxKind::ATTR).map(|i| i as u32)
+/// The first child node that is not an attribute: the callee of a `CALL_EXPR`, the receiver of a
+/// `METHOD_CALL_EXPR` (`#[attr] f(x)` puts the attribute first).
+fn first_expr(tree: &SyntaxTree<'_>, node: NodeId) -> Option<NodeId> {
+    tree.child_nodes(node).find(|&child| tree.kind(child) != SyntaxKind::ATTR)
 }
 
 /// The last segment's name of a `PATH` node (`a::b::c` → `c`), as `path.segment()?.name_ref()?` reads it.
@@ -187,69 +163,60 @@ impl Collector<'_, '_> {
         self.line_index.line(offset) + self.line_offset
     }
 
-    /// Visits every node under `root` in preorder (file order, which is the order of the tree's entries),
-    /// without recursion, so deeply nested input cannot overflow the call stack. `stack` holds the frames
-    /// above `root`.
-    fn walk(&mut self, root: NodeId, stack: &mut Vec<Frame>) {
+    /// Visits every node under the root in preorder (file order, which is the order of the tree's entries) by
+    /// one scan of the entries, jumping over the subtrees that name no dependency. Tokens never have the kind
+    /// of a node handled here, so they cost one comparison each; what a node's surroundings decide is read
+    /// through its parent links when one is met, not kept on a stack for every node. No recursion, so deeply
+    /// nested input cannot overflow the call stack.
+    fn walk(&mut self) {
         let tree = self.tree;
-        let base = stack.len();
-        let end = tree.subtree_end(root);
-        let mut id = root;
-        loop {
-            let kind = tree.kind(id);
-            let mut next = if self.enter(id, kind, stack) {
-                stack.push(Frame { kind, node: Some(id), end: tree.subtree_end(id), child: 0 });
-                id + 1
-            } else {
-                tree.subtree_end(id)
+        let end = tree.subtree_end(self.root);
+        let mut id = self.root;
+        while id < end {
+            id = match tree.kind(id) {
+                // Attributes (`#[derive(..)]`) and visibilities (`pub(in path)`) name no dependency.
+                SyntaxKind::ATTR | SyntaxKind::VISIBILITY => tree.subtree_end(id),
+                SyntaxKind::USE => {
+                    self.use_item(id);
+                    tree.subtree_end(id)
+                }
+                SyntaxKind::PATH => {
+                    self.path(id);
+                    id + 1
+                }
+                SyntaxKind::METHOD_CALL_EXPR => {
+                    self.method_call(id);
+                    id + 1
+                }
+                SyntaxKind::LITERAL => {
+                    self.literal(id);
+                    id + 1
+                }
+                SyntaxKind::MACRO_CALL => {
+                    self.macro_body(id);
+                    id + 1
+                }
+                _ => id + 1,
             };
-            // On to the next node in preorder: skip tokens, and close the frames whose subtree has ended.
-            loop {
-                while stack.len() > base && stack.last().is_some_and(|frame| frame.end <= next) {
-                    stack.pop();
-                }
-                if next >= end {
-                    return;
-                }
-                if !tree.is_token(next) {
-                    break;
-                }
-                next += 1;
-            }
-            // `next` is a child of the innermost open frame.
-            if let Some(frame) = stack.last_mut() {
-                frame.child += 1;
-            }
-            id = next;
         }
     }
 
-    /// Handles one node; returns whether to visit its children.
-    fn enter(&mut self, node: NodeId, kind: SyntaxKind, ancestors: &[Frame]) -> bool {
+    /// Whether `node`, an ancestor of a node being visited, lies inside the walk: the nodes above the root
+    /// come before it in preorder.
+    fn in_walk(&self, node: NodeId) -> bool {
+        node >= self.root
+    }
+
+    fn method_call(&mut self, call: NodeId) {
         let tree = self.tree;
-        match kind {
-            // Attributes (`#[derive(..)]`) and visibilities (`pub(in path)`) name no dependency.
-            SyntaxKind::ATTR | SyntaxKind::VISIBILITY => return false,
-            SyntaxKind::USE => {
-                self.use_item(node);
-                return false;
-            }
-            SyntaxKind::PATH => self.path(node, ancestors),
-            SyntaxKind::METHOD_CALL_EXPR => {
-                if let Some(name) = tree.child_of_kind(node, SyntaxKind::NAME_REF) {
-                    let line = self.line_at(tree.start(name));
-                    let arg_of = self.arg_of(ancestors);
-                    let text = tree.first_token_text(name).unwrap_or_default();
-                    let start = self.res.ref_names.len();
-                    self.res.ref_names.push(Name::new(text));
-                    self.push(start, RefKind::MethodCall, line, arg_of, None);
-                }
-            }
-            SyntaxKind::LITERAL => self.literal(node, ancestors),
-            SyntaxKind::MACRO_CALL => self.macro_body(node, ancestors),
-            _ => {}
+        if let Some(name) = tree.child_of_kind(call, SyntaxKind::NAME_REF) {
+            let line = self.line_at(tree.start(name));
+            let arg_of = self.arg_of(call);
+            let text = tree.first_token_text(name).unwrap_or_default();
+            let start = self.res.ref_names.len();
+            self.res.ref_names.push(Name::new(text));
+            self.push(start, RefKind::MethodCall, line, arg_of, None);
         }
-        true
     }
 
     /// Records a reference whose path was appended to the file's names from `start` on.
@@ -277,20 +244,18 @@ impl Collector<'_, '_> {
         }
     }
 
-    /// The function or method whose argument list holds the node whose ancestors are `ancestors` (the
-    /// nearest one, within the same expression; the macro's name for the arguments of a macro).
-    fn arg_of(&self, ancestors: &[Frame]) -> Option<Name> {
+    /// The function or method whose argument list holds `node` (the nearest one, within the same expression;
+    /// the macro's name for the arguments of a macro).
+    fn arg_of(&self, node: NodeId) -> Option<Name> {
         let tree = self.tree;
-        for (depth, frame) in ancestors.iter().enumerate().rev() {
-            match frame.kind {
+        for ancestor in std::iter::successors(tree.parent(node), |&a| tree.parent(a)) {
+            match tree.kind(ancestor) {
                 SyntaxKind::ARG_LIST => {
-                    let call = ancestors.get(depth.checked_sub(1)?)?;
-                    let node = call.node?;
-                    return match call.kind {
+                    let call = tree.parent(ancestor).filter(|&call| self.in_walk(call))?;
+                    return match tree.kind(call) {
                         SyntaxKind::CALL_EXPR => {
                             // The callee is the call's first expression child (`CallExpr::expr`).
-                            let first = first_expr_index(tree, node)? as usize;
-                            let callee = tree.child_nodes(node).nth(first)?;
+                            let callee = first_expr(tree, call)?;
                             if tree.kind(callee) != SyntaxKind::PATH_EXPR {
                                 return None;
                             }
@@ -302,7 +267,7 @@ impl Collector<'_, '_> {
                                 Some(Name::new(name))
                             }
                         }
-                        SyntaxKind::METHOD_CALL_EXPR => method_name(tree, node).map(Name::new),
+                        SyntaxKind::METHOD_CALL_EXPR => method_name(tree, call).map(Name::new),
                         _ => None,
                     };
                 }
@@ -318,10 +283,10 @@ impl Collector<'_, '_> {
     }
 
     /// Keeps string literals that may name data: SQL, URLs and connection strings, file paths, env var names.
-    fn literal(&mut self, literal: NodeId, ancestors: &[Frame]) {
+    fn literal(&mut self, literal: NodeId) {
         let tree = self.tree;
         let Some(value) = string_literal_value(tree, literal) else { return };
-        let arg_of = self.arg_of(ancestors);
+        let arg_of = self.arg_of(literal);
         let line = self.line_at(tree.start(literal));
         self.keep_literal(value, line, arg_of, self.macro_name.clone());
     }
@@ -349,31 +314,30 @@ impl Collector<'_, '_> {
         });
     }
 
-    fn path(&mut self, path: NodeId, ancestors: &[Frame]) {
-        let Some(parent) = ancestors.last() else {
+    fn path(&mut self, path: NodeId) {
+        let tree = self.tree;
+        let Some(parent) = tree.parent(path) else {
             return;
         };
+        let parent_kind = tree.kind(parent);
         // Only outermost paths: `a::b::c` is one reference, not three.
-        if parent.kind == SyntaxKind::PATH {
+        if parent_kind == SyntaxKind::PATH {
             return;
         }
-        let tree = self.tree;
-        let grandparent = ancestors.len().checked_sub(2).and_then(|i| ancestors.get(i));
+        let grandparent = tree.parent(parent);
+        let grandparent_kind = grandparent.map(|g| tree.kind(g));
         // Whether the path's parent is the grandparent's first expression (the callee of a call, the receiver
-        // of a method call): the grandparent's `child` counter is one past the index of the child being visited.
-        let parent_is_first_child = grandparent.is_some_and(|g| {
-            g.node
-                .and_then(|node| first_expr_index(tree, node))
-                .is_some_and(|first| g.child == first + 1)
-        });
-        let kind = match parent.kind {
-            SyntaxKind::PATH_TYPE => match grandparent.map(|g| g.kind) {
+        // of a method call).
+        let parent_is_first_child =
+            grandparent.is_some_and(|g| self.in_walk(g) && first_expr(tree, g) == Some(parent));
+        let kind = match parent_kind {
+            SyntaxKind::PATH_TYPE => match grandparent_kind {
                 Some(SyntaxKind::IMPL) => RefKind::Impl,
                 _ => RefKind::Type,
             },
             SyntaxKind::PATH_EXPR => {
-                let callee = grandparent.is_some_and(|g| g.kind == SyntaxKind::CALL_EXPR)
-                    && parent_is_first_child;
+                let callee =
+                    grandparent_kind == Some(SyntaxKind::CALL_EXPR) && parent_is_first_child;
                 if callee { RefKind::Call } else { RefKind::Value }
             }
             SyntaxKind::RECORD_EXPR => RefKind::Construct,
@@ -384,14 +348,14 @@ impl Collector<'_, '_> {
             SyntaxKind::ATTR | SyntaxKind::USE_TREE | SyntaxKind::VISIBILITY => return,
             _ => RefKind::Type,
         };
-        let arg_of = self.arg_of(ancestors);
+        let arg_of = self.arg_of(path);
         let receiver_of = match grandparent {
             Some(g)
-                if parent.kind == SyntaxKind::PATH_EXPR
-                    && g.kind == SyntaxKind::METHOD_CALL_EXPR
+                if parent_kind == SyntaxKind::PATH_EXPR
+                    && grandparent_kind == Some(SyntaxKind::METHOD_CALL_EXPR)
                     && parent_is_first_child =>
             {
-                g.node.and_then(|node| method_name(tree, node)).map(Name::new)
+                method_name(tree, g).map(Name::new)
             }
             _ => None,
         };
@@ -418,7 +382,7 @@ impl Collector<'_, '_> {
     }
 
     /// Re-parses a macro call's arguments and collects the paths in them.
-    fn macro_body(&mut self, call: NodeId, ancestors: &[Frame]) {
+    fn macro_body(&mut self, call: NodeId) {
         if self.depth >= MAX_MACRO_DEPTH {
             return;
         }
@@ -432,9 +396,9 @@ impl Collector<'_, '_> {
         if body.trim().is_empty() {
             return;
         }
-        let at_item_level = ancestors
-            .last()
-            .is_some_and(|p| matches!(p.kind, SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST));
+        let at_item_level = tree.parent(call).is_some_and(|p| {
+            matches!(tree.kind(p), SyntaxKind::SOURCE_FILE | SyntaxKind::ITEM_LIST)
+        });
         // Item-level `name! { .. }` bodies usually hold items; everything else holds expressions.
         let macro_name = macro_name(tree, call).map(Name::new);
         let as_items = open == '{' && at_item_level;
@@ -453,12 +417,13 @@ impl Collector<'_, '_> {
         let line_index = LineIndex::new(&wrapped);
         let body_line = self.line_at(tree.start(tt));
         if macro_name.as_deref() == Some("concat") {
-            let arg_of = self.arg_of(ancestors).or_else(|| self.macro_name.clone());
+            let arg_of = self.arg_of(call).or_else(|| self.macro_name.clone());
             self.concat(&body_tree, body_line, arg_of);
         }
         let mut nested = Collector {
             res: self.res,
             tree: &body_tree,
+            root: SyntaxTree::ROOT,
             line_index: &line_index,
             line_offset: body_line.saturating_sub(1),
             in_macro: true,
@@ -468,7 +433,7 @@ impl Collector<'_, '_> {
             from_item: self.from_item,
             test_only: self.test_only,
         };
-        nested.walk(SyntaxTree::ROOT, &mut Vec::new());
+        nested.walk();
     }
 
     /// A macro's arguments in a few plain shapes, separated by commas, recorded as parsing the arguments again
