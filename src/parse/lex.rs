@@ -57,7 +57,7 @@ fn lex(text: &str, edition: Edition) -> Option<Tokens> {
         return None;
     }
     // About one token in three bytes, as `LexedStr` reserves.
-    let capacity = text.len() / 3;
+    let capacity = super::transient_capacity(text.len() / 3);
     let mut kinds = Vec::with_capacity(capacity);
     let mut starts = Vec::with_capacity(capacity + 1);
     let mut input = Input::with_capacity(capacity);
