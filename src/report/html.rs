@@ -189,7 +189,9 @@ struct ServiceDependencyView<'a> {
     kinds: String,
 }
 
-pub fn render(doc: &Report) -> anyhow::Result<String> {
+/// Writes the page to `out` as it is rendered: the page is a few hundred kilobytes (more at a million lines),
+/// which a `String` would hold whole, growing by doubling into memory never touched before.
+pub fn write(doc: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let modules_by_id: BTreeMap<&str, &ModuleEntry> =
         doc.modules.iter().map(|m| (m.id.as_str(), m)).collect();
     let names: BTreeMap<&str, &str> =
@@ -314,7 +316,7 @@ pub fn render(doc: &Report) -> anyhow::Result<String> {
         state: doc.data.iter().filter(|d| d.kind == "state").collect(),
         transactions: doc.data.iter().filter(|d| d.kind == "transaction").collect(),
     };
-    Ok(page.render()?)
+    page.write_into(out)
 }
 
 /// The three strongest module dependencies, as sentences (`a → b: 12 references (call 5, type 7)`).

@@ -77,12 +77,14 @@ enum Contents<'a> {
     Text(String),
     /// The JSON document, rendered in parallel pieces that are written in order (see [`pretty`]).
     Json(&'a json::Report<'a>),
+    /// The HTML page, written to the file as it is rendered.
+    Html(&'a json::Report<'a>),
 }
 
 /// Renders one format and writes its files under temporary names; on failure removes what it wrote.
 fn stage(doc: &json::Report, format: Format, dir: &Path) -> anyhow::Result<Vec<Staged>> {
     let mut staged: Vec<Staged> = Vec::new();
-    for (name, contents) in render(doc, format)? {
+    for (name, contents) in render(doc, format) {
         let file =
             Staged { temp: dir.join(format!(".{name}.decompose-tmp")), target: dir.join(name) };
         let result = write_file(&file.temp, &contents);
@@ -96,14 +98,11 @@ fn stage(doc: &json::Report, format: Format, dir: &Path) -> anyhow::Result<Vec<S
 }
 
 /// The files of one format: (file name, contents).
-fn render<'a>(
-    doc: &'a json::Report<'a>,
-    format: Format,
-) -> anyhow::Result<Vec<(&'static str, Contents<'a>)>> {
+fn render<'a>(doc: &'a json::Report<'a>, format: Format) -> Vec<(&'static str, Contents<'a>)> {
     use Contents::Text;
-    Ok(match format {
+    match format {
         Format::Json => vec![("report.json", Contents::Json(doc))],
-        Format::Html => vec![("index.html", Text(html::render(doc)?))],
+        Format::Html => vec![("index.html", Contents::Html(doc))],
         Format::Md => vec![("summary.md", Text(markdown::render(doc)))],
         Format::Mermaid => vec![("services.mmd", Text(mermaid::render(doc)))],
         Format::Sarif => vec![("decompose.sarif", Text(sarif::render(doc)))],
@@ -111,21 +110,29 @@ fn render<'a>(
             ("modules.dot", Text(dot::modules(doc))),
             ("services.dot", Text(dot::services(doc))),
         ],
-    })
+    }
 }
 
 /// The one place that creates files (see the module doc): always a temporary name inside the output folder.
 #[allow(clippy::disallowed_methods)]
 fn write_file(path: &Path, contents: &Contents<'_>) -> anyhow::Result<()> {
-    let context = || format!("cannot write {}", path.display());
+    /// Creates `path` and writes it through a buffer of `capacity` bytes.
+    fn stream(
+        path: &Path,
+        capacity: usize,
+        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        let context = || format!("cannot write {}", path.display());
+        let file = std::fs::File::create(path).with_context(context)?;
+        let mut writer = std::io::BufWriter::with_capacity(capacity, file);
+        write(&mut writer).and_then(|()| writer.flush()).with_context(context)
+    }
     match contents {
-        Contents::Text(text) => std::fs::write(path, text).with_context(context),
-        Contents::Json(doc) => {
-            let file = std::fs::File::create(path).with_context(context)?;
-            let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
-            doc.write_json(&mut writer).with_context(context)?;
-            writer.flush().with_context(context)
+        Contents::Text(text) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
         }
+        Contents::Json(doc) => stream(path, 1 << 20, |writer| doc.write_json(writer)),
+        Contents::Html(doc) => stream(path, 64 << 10, |writer| html::write(doc, writer)),
     }
 }
 
