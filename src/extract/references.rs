@@ -207,6 +207,7 @@ impl Collector<'_, '_> {
         node >= self.root
     }
 
+    /// Records a method call by its name only (the receiver's type is unknown without type inference).
     fn method_call(&mut self, call: NodeId) {
         let tree = self.tree;
         if let Some(name) = tree.child_of_kind(call, SyntaxKind::NAME_REF) {

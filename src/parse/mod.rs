@@ -116,7 +116,7 @@ fn build<'t>(
 /// for the same block size, and get the block the previous file freed, instead of a block of a size class of
 /// their own in memory not touched yet: each first touch of a page is a page fault, which cost 1.5–2 µs on the
 /// benchmark's machine. Large buffers keep the exact size, where doubling what is reserved would matter.
-pub(super) fn transient_capacity(n: usize) -> usize {
+fn transient_capacity(n: usize) -> usize {
     if n < 1 << 20 { n.next_power_of_two() } else { n }
 }
 

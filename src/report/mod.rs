@@ -128,9 +128,8 @@ fn write_file(path: &Path, contents: &Contents<'_>) -> anyhow::Result<()> {
         write(&mut writer).and_then(|()| writer.flush()).with_context(context)
     }
     match contents {
-        Contents::Text(text) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-        }
+        // Unbuffered: the text is written whole.
+        Contents::Text(text) => stream(path, 0, |writer| writer.write_all(text.as_bytes())),
         Contents::Json(doc) => stream(path, 1 << 20, |writer| doc.write_json(writer)),
         Contents::Html(doc) => stream(path, 64 << 10, |writer| html::write(doc, writer)),
     }
