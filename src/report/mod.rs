@@ -130,7 +130,8 @@ fn write_file(path: &Path, contents: &Contents<'_>) -> anyhow::Result<()> {
     match contents {
         // Unbuffered: the text is written whole.
         Contents::Text(text) => stream(path, 0, |writer| writer.write_all(text.as_bytes())),
-        Contents::Json(doc) => stream(path, 1 << 20, |writer| doc.write_json(writer)),
+        // Pieces as large as the buffer go to the file without being copied into it.
+        Contents::Json(doc) => stream(path, 64 << 10, |writer| doc.write_json(writer)),
         Contents::Html(doc) => stream(path, 64 << 10, |writer| html::write(doc, writer)),
     }
 }
