@@ -63,6 +63,9 @@ fn main() {
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
             std::fs::write(full, text).unwrap();
         }
+        // On disk before the first measurement: otherwise the kernel writes the new files back (after ~30 s)
+        // in the middle of the runs, on a core that one of them needs.
+        sync_all(dir.path());
         let (floor, analysis) = median_runs(dir.path(), runs_for(monolith.code_lines));
         let floor_ms: f64 = floor.trim().parse().unwrap();
         report(monolith.code_lines, &analysis, floor_ms);
@@ -89,6 +92,18 @@ fn median_runs(dir: &Path, runs: usize) -> (String, String) {
         runs.swap_remove(runs.len() / 2).1
     };
     (median(&mut floors), median(&mut analyses))
+}
+
+/// Flushes every file and folder under `dir` to disk.
+fn sync_all(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sync_all(&path);
+        }
+        std::fs::File::open(&path).unwrap().sync_all().unwrap();
+    }
+    std::fs::File::open(dir).unwrap().sync_all().unwrap();
 }
 
 /// Features and modules for roughly `lines` lines of code (about 120 lines per module).
