@@ -1,13 +1,13 @@
 //! The performance benchmark: `cargo run --release --example bench [-- <lines> ...]` (default 10k, 100k, 1M).
 //!
-//! For each size it generates a layered monolith with `decompose::synthetic` and measures, each in a fresh
-//! process (so that neither warms the other's heap, and peak memory is the run's own), (1) parsing alone: every
-//! `.rs` file read and parsed by `ra_ap_syntax::SourceFile::parse` in parallel, the floor; and (2) the whole
-//! `analyze` with every output written, stage by stage. The two are run in turn, 41 times each below 50,000
-//! lines, 15 times below half a million and 9 times above, and the run with the median total of each is
-//! printed: timings on a shared machine vary by ±20 % from run to run and drift over minutes, taking turns
-//! exposes both measurements to the same drift, and with five runs each the median itself still moved by
-//! ±10 % between runs of the benchmark. It prints the time of each stage, lines per second, peak memory
+//! For each size it generates a layered monolith with `decompose::synthetic`, flushes it to disk, and
+//! measures, each in a fresh process (so that neither warms the other's heap, and peak memory is the run's
+//! own), (1) parsing alone: every `.rs` file read and parsed by `ra_ap_syntax::SourceFile::parse` in
+//! parallel, the floor; and (2) the whole `analyze` with every output written, stage by stage. The two are
+//! run in turn, 41 times each below 50,000 lines, 15 times below half a million and 9 times above, and the
+//! run with the median total of each is printed: timings on a shared machine vary by ±20 % from run to run
+//! and drift over minutes, taking turns exposes both measurements to the same drift, and with five runs each
+//! the median itself still moved by ±10 % between runs of the benchmark. It prints the time of each stage, lines per second, peak memory
 //! (VmHWM) and the ratio of the whole analysis to parsing alone. Results and targets are recorded in
 //! docs/benchmarks.md.
 
