@@ -7,9 +7,9 @@
 //! run in turn, 41 times each below 50,000 lines, 15 times below half a million and 9 times above, and the
 //! run with the median total of each is printed: timings on a shared machine vary by ±20 % from run to run
 //! and drift over minutes, taking turns exposes both measurements to the same drift, and with five runs each
-//! the median itself still moved by ±10 % between runs of the benchmark. It prints the time of each stage, lines per second, peak memory
-//! (VmHWM) and the ratio of the whole analysis to parsing alone. Results and targets are recorded in
-//! docs/benchmarks.md.
+//! the median itself still moved by ±10 % between runs of the benchmark. It prints the time of each stage,
+//! lines per second, peak memory (VmHWM) and the ratio of the whole analysis to parsing alone. Results and
+//! targets are recorded in docs/benchmarks.md.
 
 #![allow(
     clippy::print_stdout,

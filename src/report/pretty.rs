@@ -28,8 +28,8 @@ const FIELD_DEPTH: usize = 1;
 /// Array elements rendered per parallel task: large enough that a task outweighs its scheduling, small enough
 /// that even a few hundred elements (the dependencies of a 10k-line code base: one 400 KB piece at 512 per
 /// task) spread over every core, and that the buffers in flight, which the pieces after them reuse, stay
-/// small: fresh memory costs a page fault per 4 KiB touched (−290 of ~2,800 faults at 10k lines, −940 of
-/// ~14,900 at 100k, with the reuse).
+/// small: fresh memory costs a page fault per 4 KiB touched (with the reuse and a 64 KiB stream buffer, −260
+/// of ~2,800 faults at 10k lines, −940 of ~14,900 at 100k).
 pub(super) const CHUNK: usize = 64;
 
 /// How many pieces a field's value is rendered in, for a chunk size.
