@@ -636,7 +636,8 @@ pub(super) fn resolve_names(
             && candidates.iter().all(|id| Some(items[id.index()].module) == first_module)
     });
 
-    let mut references: Vec<ResolvedRef> = Vec::new();
+    // The references of imports, by file: each file's part is sorted with the file's other references.
+    let mut import_refs: Vec<Vec<ResolvedRef>> = vec![Vec::new(); summaries.len()];
     let mut data_refs: Vec<DataRef> = Vec::new();
     let mut external: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); workspace.packages.len()];
     let mut stats = ResolutionStats::default();
@@ -663,7 +664,7 @@ pub(super) fn resolve_names(
                 if let Some((to, to_item)) = target_module(def)
                     && to != import.module
                 {
-                    references.push(ResolvedRef {
+                    import_refs[import.file.index()].push(ResolvedRef {
                         from: import.module,
                         from_item: None,
                         to,
@@ -684,9 +685,9 @@ pub(super) fn resolve_names(
     let n_packages = workspace.packages.len();
     let per_file: Vec<FileRefs> = summaries
         .par_iter()
+        .zip(import_refs)
         .enumerate()
-        .map(|(file_index, summary)| {
-            let mut references: Vec<ResolvedRef> = Vec::new();
+        .map(|(file_index, (summary, mut references))| {
             let mut data_refs: Vec<DataRef> = Vec::new();
             let mut external: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); n_packages];
             let mut stats = ResolutionStats::default();
@@ -787,14 +788,19 @@ pub(super) fn resolve_names(
                     test_only: reference.test_only || modules[module.index()].test_only,
                 });
             }
+            // The order compares every field, so references that compare equal are identical and an unstable
+            // sort gives the very same vector as a stable one.
+            references.sort_unstable();
             FileRefs { references, data_refs, external, stats }
         })
         .collect();
     // Reserved once: growing these by doubling copied ~25 MB at a million lines, into fresh pages each time.
-    references.reserve(per_file.iter().map(|part| part.references.len()).sum());
+    let mut references: Vec<ResolvedRef> =
+        Vec::with_capacity(per_file.iter().map(|part| part.references.len()).sum());
     data_refs.reserve(per_file.iter().map(|part| part.data_refs.len()).sum());
+    let mut sorted_parts = Vec::with_capacity(per_file.len());
     for part in per_file {
-        references.extend(part.references);
+        sorted_parts.push(part.references);
         data_refs.extend(part.data_refs);
         for (total, counts) in external.iter_mut().zip(part.external) {
             for (name, n) in counts {
@@ -803,10 +809,18 @@ pub(super) fn resolve_names(
         }
         stats.absorb(part.stats);
     }
-    // The order compares every field, so references that compare equal are identical and an unstable sort
-    // gives the very same vector as a stable one: without the merge sort's buffer of n references, fresh
-    // memory each run, and its copying.
-    references.par_sort_unstable();
+    // Every reference of a module is written in the module's file, so it lies in one sorted part, in one
+    // run of that part; the runs, ordered by module, are the whole sorted list (checked, and sorted again
+    // if that ever failed to hold). Each file's references are sorted in parallel where they are made, a
+    // few hundred at a time, in cache: at 10k lines the end of this phase went from 0.37 to 0.10 ms for
+    // 0.15 ms more in the per-file work, at 100k from 3.6 to 1.2 ms for 1 ms more.
+    let mut runs: Vec<&[ResolvedRef]> =
+        sorted_parts.iter().flat_map(|part| part.chunk_by(|a, b| a.from == b.from)).collect();
+    runs.sort_unstable_by_key(|run| run.first().map(|r| r.from));
+    runs.into_iter().for_each(|run| references.extend_from_slice(run));
+    if !references.is_sorted() {
+        references.par_sort_unstable();
+    }
 
     let locator = Locator { scope_module, item_ids };
     Resolved { modules, items, references, data_refs, external, orphans, stats, locator }
