@@ -332,6 +332,61 @@ pub struct DiagnosticEntry {
     pub message: String,
 }
 
+/// The module dependencies, ordered by the modules' ids.
+fn dependency_entries(analysis: &Analysis) -> Vec<DependencyEntry<'_>> {
+    let resolved = &analysis.resolved;
+    let graph = &analysis.graph.graph;
+    let edges: Vec<_> = graph.edge_indices().collect();
+    let mut dependencies: Vec<DependencyEntry> = edges
+        .par_iter()
+        .filter_map(|&edge| {
+            let (a, b) = graph.edge_endpoints(edge)?;
+            let data = &graph[edge];
+            Some(DependencyEntry {
+                from: &resolved.module(graph[a]).path,
+                to: &resolved.module(graph[b]).path,
+                weight: data.total(),
+                kinds: kind_counts(&data.counts),
+                evidence_total: data.evidence.len(),
+                evidence: evidence_entries(analysis, &data.evidence, MAX_MODULE_EVIDENCE),
+            })
+        })
+        .collect();
+    dependencies.par_sort_by(|a, b| a.from.cmp(b.from).then_with(|| a.to.cmp(b.to)));
+    dependencies
+}
+
+/// The first `max` of the references at `indices`, as evidence.
+fn evidence_entries<'a>(
+    analysis: &'a Analysis,
+    indices: &[u32],
+    max: usize,
+) -> Vec<EvidenceEntry<'a>> {
+    let resolved = &analysis.resolved;
+    indices
+        .iter()
+        .take(max)
+        .map(|&i| {
+            let r = &resolved.references[i as usize];
+            EvidenceEntry {
+                file: &analysis.workspace.file(r.file).rel_path,
+                line: r.line,
+                kind: r.kind.as_str(),
+                from_item: r.from_item.map(|id| resolved.item_label(id)),
+                to: resolved.target_path(r.to, r.to_item),
+                weak: r.weak,
+            }
+        })
+        .collect()
+}
+
+/// References per kind of dependency, by the kinds' names.
+fn kind_counts(
+    counts: &BTreeMap<crate::resolve::DependencyKind, u32>,
+) -> BTreeMap<&'static str, u32> {
+    counts.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+}
+
 /// Rounds a float to 4 decimals so that the last bits of a sum never change the file.
 fn round(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
@@ -339,6 +394,17 @@ fn round(value: f64) -> f64 {
 
 impl<'a> Report<'a> {
     pub fn from_analysis(analysis: &'a Analysis) -> Report<'a> {
+        // The module dependencies are the largest part (50,000 entries at a million lines, most of the
+        // time here at any size): built in parallel, beside the rest, which is built on one thread.
+        let (dependencies, mut report) =
+            rayon::join(|| dependency_entries(analysis), || Self::without_dependencies(analysis));
+        report.summary.module_dependencies = dependencies.len();
+        report.dependencies = dependencies;
+        report
+    }
+
+    /// The report with every field but the module dependencies (empty, and counted as 0 in the summary).
+    fn without_dependencies(analysis: &'a Analysis) -> Report<'a> {
         let workspace = &analysis.workspace;
         let resolved = &analysis.resolved;
         let proposal = &analysis.proposal;
@@ -427,49 +493,7 @@ impl<'a> Report<'a> {
             })
             .collect();
 
-        let evidence = |indices: &[u32], max: usize| -> Vec<EvidenceEntry> {
-            indices
-                .iter()
-                .take(max)
-                .map(|&i| {
-                    let r = &resolved.references[i as usize];
-                    let from_item = r.from_item.map(|id| resolved.item_label(id));
-                    let to = resolved.target_path(r.to, r.to_item);
-                    EvidenceEntry {
-                        file: &workspace.file(r.file).rel_path,
-                        line: r.line,
-                        kind: r.kind.as_str(),
-                        from_item,
-                        to,
-                        weak: r.weak,
-                    }
-                })
-                .collect()
-        };
-        let kinds = |counts: &BTreeMap<crate::resolve::DependencyKind, u32>| {
-            counts.iter().map(|(k, v)| (k.as_str(), *v)).collect::<BTreeMap<_, _>>()
-        };
-
-        let graph = &analysis.graph.graph;
-        // The largest part of the document (50,000 entries at a million lines): built in parallel.
-        let edges: Vec<_> = graph.edge_indices().collect();
-        let mut dependencies: Vec<DependencyEntry> = edges
-            .par_iter()
-            .filter_map(|&edge| {
-                let (a, b) = graph.edge_endpoints(edge)?;
-                let data = &graph[edge];
-                Some(DependencyEntry {
-                    from: &resolved.module(graph[a]).path,
-                    to: &resolved.module(graph[b]).path,
-                    weight: data.total(),
-                    kinds: kinds(&data.counts),
-                    evidence_total: data.evidence.len(),
-                    evidence: evidence(&data.evidence, MAX_MODULE_EVIDENCE),
-                })
-            })
-            .collect();
-        dependencies.par_sort_by(|a, b| a.from.cmp(b.from).then_with(|| a.to.cmp(b.to)));
-
+        let evidence = |indices: &[u32], max: usize| evidence_entries(analysis, indices, max);
         let mut service_dependencies: Vec<DependencyEntry> = analysis
             .service_edges
             .iter()
@@ -477,7 +501,7 @@ impl<'a> Report<'a> {
                 from: &proposal.services[edge.from].id,
                 to: &proposal.services[edge.to].id,
                 weight: edge.total(),
-                kinds: kinds(&edge.counts),
+                kinds: kind_counts(&edge.counts),
                 evidence_total: edge.evidence.len(),
                 evidence: evidence(&edge.evidence, MAX_SERVICE_EVIDENCE),
             })
@@ -560,7 +584,7 @@ impl<'a> Report<'a> {
             tables: data.tables.len(),
             shared_state: data.state.len(),
             transactions: data.transactions.len(),
-            module_dependencies: dependencies.len(),
+            module_dependencies: 0,
             references: resolved.references.len(),
             diagnostics: diagnostics.len(),
         };
@@ -576,7 +600,7 @@ impl<'a> Report<'a> {
             summary,
             modules,
             services,
-            dependencies,
+            dependencies: Vec::new(),
             service_dependencies,
             shared_kernel,
             split_modules,
