@@ -259,7 +259,8 @@ impl FileSummary {
         self.ref_names.get(start..start + usize::from(reference.path_len)).unwrap_or_default()
     }
 
-    /// Last segment of the function or method a reference's path is an argument of (`insert_into`, `update`).
+    /// Last segment of the function or method a reference's path is an argument of (`insert_into`, `update`);
+    /// always `None` for method calls, which name no data.
     pub fn arg_of(&self, reference: &Reference) -> Option<&Name> {
         let at = reference.start as usize + usize::from(reference.path_len);
         reference.has_arg_of.then(|| self.ref_names.get(at)).flatten()

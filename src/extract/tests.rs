@@ -186,7 +186,7 @@ mod tests { fn t() { super::check(Status::Open); } }
             ref 0:20 call crate::pricing::discount from check (macro) arg of vec
             ref 0:20 macro vec from check
             ref 0:21 call remember from check
-            ref 0:21 method lock from check arg of remember
+            ref 0:21 method lock from check
             ref 0:21 value CACHE from check arg of remember receiver of lock
             ref 2:24 call super::check from t
             ref 2:24 value Status::Open from t arg of check
