@@ -59,6 +59,11 @@ const MAX_NESTING: usize = 200;
 const MAX_OPERATORS: usize = 4096;
 /// What a format hole becomes before parsing: an identifier parses wherever a value or a name may stand.
 const HOLE: &str = "__decompose_hole__";
+/// The words [`looks_like_sql`] accepts as a statement's first.
+const STATEMENT_KEYWORDS: &[&str] = &[
+    "select", "insert", "replace", "merge", "update", "delete", "with", "create", "alter", "drop",
+    "truncate",
+];
 /// Words that never follow a statement keyword in SQL but often do in English.
 const PROSE: &[&str] = &[
     "the", "your", "you", "please", "this", "that", "an", "my", "our", "we", "cannot", "could",
@@ -102,6 +107,15 @@ fn kw(token: Option<&Token<'_>>, list: &[&str]) -> bool {
 /// parses and is code-like (`SELECT 1`, `SELECT now()`, or an upper-case `SELECT CURRENT_DATE`); a bare
 /// `SELECT` does not (it is no statement).
 pub fn looks_like_sql(text: &str) -> bool {
+    // Nearly every string literal of a code base is no SQL and says so with its first word: the rest of it
+    // is lexed only after a statement keyword.
+    let starts_a_statement = lex_at_most(text, 1)
+        .first()
+        .and_then(word)
+        .is_some_and(|w| STATEMENT_KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)));
+    if !starts_a_statement {
+        return false;
+    }
     // The shape is in the first few hundred bytes; lexing all of a huge literal would be wasted.
     let toks = lex(&text[..text.floor_char_boundary(4096)]);
     let at = |i: usize, list: &[&str]| kw(toks.get(i), list);
@@ -380,6 +394,11 @@ fn hole_end(b: &[u8], start: usize) -> Option<usize> {
 
 /// Splits SQL into tokens. Works on bytes: every delimiter is ASCII, so every slice is on a char boundary.
 fn lex(text: &str) -> Vec<Token<'_>> {
+    lex_at_most(text, usize::MAX)
+}
+
+/// The first `max` tokens of [`lex`].
+fn lex_at_most(text: &str, max: usize) -> Vec<Token<'_>> {
     let b = text.as_bytes();
     let find = |from: usize, pat: &[u8]| {
         b.get(from..)
@@ -388,7 +407,7 @@ fn lex(text: &str) -> Vec<Token<'_>> {
     };
     let mut toks = Vec::new();
     let mut i = 0;
-    while i < b.len() {
+    while i < b.len() && toks.len() < max {
         let start = i;
         let c = b[i];
         let next = b.get(i + 1).copied();
