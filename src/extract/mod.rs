@@ -144,13 +144,13 @@ impl ItemKind {
 #[derive(Debug, Clone)]
 pub struct Item {
     pub scope: ScopeIdx,
-    pub name: String,
+    pub name: Name,
     pub kind: ItemKind,
     pub line: u32,
     pub is_pub: bool,
     pub test_only: bool,
     /// For methods: the `impl`'s self type or the trait; for impls: the trait being implemented.
-    pub parent: Option<String>,
+    pub parent: Option<Name>,
     /// `static mut`, for the shared-state analysis.
     pub is_mut: bool,
     /// A method of a trait implementation (`impl Display for X { fn fmt .. }`): calls to it by name are too
@@ -417,11 +417,10 @@ impl Extractor<'_, '_> {
     }
 
     /// The text of the item's name; empty when the parser found none.
-    fn name_text(&self, node: NodeId) -> String {
-        self.name(node)
-            .and_then(|name| self.tree.first_token_text(name))
-            .unwrap_or_default()
-            .to_owned()
+    fn name_text(&self, node: NodeId) -> Name {
+        Name::new(
+            self.name(node).and_then(|name| self.tree.first_token_text(name)).unwrap_or_default(),
+        )
     }
 
     /// The line of an item's name (not of its attributes or doc comment), which is where a reader looks.
@@ -454,7 +453,7 @@ impl Extractor<'_, '_> {
             SyntaxKind::IMPL => return self.impl_block(node, scope, test_only),
             SyntaxKind::TRAIT => return self.trait_block(node, scope, test_only),
             SyntaxKind::MACRO_CALL => {
-                let name = references::macro_name(self.tree, node).unwrap_or_default().to_owned();
+                let name = Name::new(references::macro_name(self.tree, node).unwrap_or_default());
                 let index = self.push_item(Item {
                     scope,
                     name,
@@ -539,12 +538,12 @@ impl Extractor<'_, '_> {
             for (offset, static_name, type_text) in declared_statics(&body) {
                 self.push_item(Item {
                     scope,
-                    name: static_name,
+                    name: Name::new(static_name),
                     kind: ItemKind::Static,
                     line: line + offset,
                     is_pub: true,
                     test_only,
-                    parent: Some(name.clone()),
+                    parent: Some(Name::new(&name)),
                     is_mut: false,
                     in_trait_impl: false,
                     type_text: Some(type_text),
@@ -557,7 +556,7 @@ impl Extractor<'_, '_> {
     fn module(&mut self, module: NodeId, scope: ScopeIdx, test_only: bool) {
         let Some(name_node) = self.name(module) else { return };
         let line = self.line(name_node);
-        let name = self.name_text(module);
+        let name = self.name_text(module).to_string();
         let path_attr = self.path_attribute(module);
         match self.tree.child_of_kind(module, SyntaxKind::ITEM_LIST) {
             None => self.res.mod_decls.push(ModDecl { scope, name, line, path_attr, test_only }),
@@ -596,10 +595,10 @@ impl Extractor<'_, '_> {
     fn impl_block(&mut self, imp: NodeId, scope: ScopeIdx, test_only: bool) {
         let (self_ty, trait_) = self.impl_types(imp);
         let self_ty = self_ty.map(|t| type_name(self.tree, t)).unwrap_or_default();
-        let trait_name = trait_.map(|t| type_name(self.tree, t));
+        let trait_name = trait_.map(|t| Name::new(type_name(self.tree, t)));
         let impl_index = self.push_item(Item {
             scope,
-            name: self_ty.clone(),
+            name: Name::new(&self_ty),
             kind: ItemKind::Impl,
             line: self.line(imp),
             is_pub: false,
@@ -673,7 +672,7 @@ impl Extractor<'_, '_> {
                     line: self.name_line(assoc),
                     is_pub: self.is_pub(assoc),
                     test_only,
-                    parent: Some(parent.to_owned()),
+                    parent: Some(Name::new(parent)),
                     is_mut: false,
                     in_trait_impl,
                     type_text: None,

@@ -72,12 +72,13 @@ pub struct Module {
 #[derive(Debug, Clone)]
 pub struct ItemInfo {
     pub module: ModuleId,
-    pub name: String,
+    /// `SmolStr`: names of up to 23 bytes are kept inline, so the items' names cost no allocation each.
+    pub name: crate::extract::Name,
     pub kind: ItemKind,
     pub line: u32,
     pub is_pub: bool,
     pub test_only: bool,
-    pub parent: Option<String>,
+    pub parent: Option<crate::extract::Name>,
     pub is_mut: bool,
     /// The declared type of a `static`, as written.
     pub type_text: Option<String>,

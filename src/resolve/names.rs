@@ -225,9 +225,9 @@ struct PendingImport<'s> {
 
 struct Namespaces {
     /// Items and child modules defined in each module.
-    defs: Vec<HashMap<String, Def>>,
+    defs: Vec<HashMap<Name, Def>>,
     /// Named imports resolved so far.
-    imports: Vec<HashMap<String, Def>>,
+    imports: Vec<HashMap<Name, Def>>,
     /// Glob imports resolved so far.
     globs: Vec<Vec<Def>>,
     /// The crate root of each module's crate.
@@ -242,7 +242,7 @@ struct Namespaces {
     /// Once imports are final: every name some glob import can reach (the names of the modules that are
     /// the target of a glob). A name outside it (a local variable, a name only an external crate's glob
     /// brings in) fails without a search through the globs.
-    glob_names: Option<FxHashSet<String>>,
+    glob_names: Option<FxHashSet<Name>>,
 }
 
 impl Namespaces {
@@ -462,7 +462,7 @@ pub(super) fn resolve_names(
                 let mut add = |module: ModuleId, name: &str, kind: ItemKind| {
                     items.push(ItemInfo {
                         module,
-                        name: name.to_owned(),
+                        name: Name::new(name),
                         kind,
                         line: generated.line,
                         is_pub: true,
@@ -504,7 +504,7 @@ pub(super) fn resolve_names(
         ns.crate_root.push(root);
         if let Some(parent) = module.parent {
             ns.defs[parent.index()]
-                .entry(module.name.clone())
+                .entry(Name::new(&module.name))
                 .or_insert(Def::Module(ModuleId(index as u32)));
         }
     }
@@ -584,7 +584,7 @@ pub(super) fn resolve_names(
             let m = import.module.index();
             match import.binding {
                 ImportBinding::Name(name) => {
-                    ns.imports[m].entry(name.clone()).or_insert(def.clone());
+                    ns.imports[m].entry(Name::new(name)).or_insert(def.clone());
                 }
                 ImportBinding::Glob => ns.globs[m].push(def.clone()),
                 ImportBinding::Underscore => {}
