@@ -173,7 +173,7 @@ impl Dots {
     /// The cosines of `vectors[position]` with the members that share a rare word with it (read them with
     /// [`Dots::drain`]). `postings[word]` lists the members that use `word`, with its weight in each.
     ///
-    /// Each cosine is summed over the vector's words in its order, the order [`cosine`] adds them in: the
+    /// Each cosine is summed over the vector's words in its order, the order `cosine` adds them in: the
     /// same values to the bit, without merging two vectors for every candidate (that merge was half of this
     /// signal's time on a small code base, where nearly every pair is a candidate). A word's terms come
     /// from its postings, or, for a common word whose postings are long (all modules, on a large code
