@@ -276,7 +276,8 @@ impl FileSummary {
     }
 
     /// Records a reference whose path segments were appended to [`FileSummary::ref_names`] from `start` on.
-    /// Paths longer than `u16::MAX` segments (only in generated garbage) keep their first segments.
+    /// Paths longer than `u16::MAX` segments (only in generated garbage) keep their first segments. A method
+    /// call keeps no `arg_of` (see [`FileSummary::arg_of`]).
     fn push_reference(
         &mut self,
         start: usize,
@@ -291,6 +292,7 @@ impl FileSummary {
         };
         self.ref_names.truncate(start + usize::from(u16::MAX));
         let path_len = self.ref_names.len().saturating_sub(start) as u16;
+        let arg_of = arg_of.filter(|_| site.kind != RefKind::MethodCall);
         let (has_arg_of, has_receiver_of) = (arg_of.is_some(), receiver_of.is_some());
         self.ref_names.extend(arg_of);
         self.ref_names.extend(receiver_of);

@@ -207,9 +207,9 @@ impl Collector<'_, '_> {
         node >= self.root
     }
 
-    /// Records a method call by its name only (the receiver's type is unknown without type inference). Without
-    /// `arg_of`: that describes the data a reference names, and a method call names none (finding it cost a
-    /// walk up the ancestors and a name kept for every call: 3 % of the extraction).
+    /// Records a method call by its name only (the receiver's type is unknown without type inference). Its
+    /// `arg_of` is not looked for: that describes the data a reference names, and a method call names none
+    /// (`FileSummary` keeps none for it; looking cost a walk up the ancestors for every call).
     fn method_call(&mut self, call: NodeId) {
         let tree = self.tree;
         if let Some(name) = tree.child_of_kind(call, SyntaxKind::NAME_REF) {
@@ -456,9 +456,8 @@ impl Collector<'_, '_> {
                     let receiver_of = receiver_of.map(|method| Name::new(tree.text(method)));
                     self.macro_argument(name, RefKind::Value, macro_name, receiver_of);
                 }
-                // Without `arg_of`, as every method call (see `method_call`).
                 ArgEvent::MethodCall(method) => {
-                    self.macro_argument(method, RefKind::MethodCall, None, None);
+                    self.macro_argument(method, RefKind::MethodCall, macro_name, None);
                 }
                 ArgEvent::Literal(token) => {
                     if tree.kind(token) != SyntaxKind::STRING {
