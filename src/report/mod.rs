@@ -29,7 +29,14 @@ use crate::config::{Config, Format};
 /// report document); the temporary files are then renamed into place one after another in the order asked
 /// for, so the files and the returned list do not depend on scheduling. If any format fails, no file is
 /// renamed and the temporary files are removed: a run writes the whole report or nothing.
+///
+/// Runs on a worker of the thread pool (see [`crate::on_thread_pool`]).
 pub fn write(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf>> {
+    crate::on_thread_pool(|| write_formats(analysis, config))
+}
+
+/// [`write`], on a worker of the thread pool.
+fn write_formats(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<PathBuf>> {
     let out = &config.out_dir;
     prepare_out_dir(out)?;
     let doc = json::Report::from_analysis(analysis);
