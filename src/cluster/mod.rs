@@ -451,6 +451,7 @@ fn sweep_and_choose(
 
     let member_groups: Vec<Option<usize>> = members.iter().map(|&m| fixed[m]).collect();
     // The runs are independent, each with its own fixed seed: run them in parallel, keep them in sweep order.
+    weighted.prepare();
     let constrained = member_groups.iter().any(Option::is_some);
     let runs: Vec<(f64, Vec<usize>, usize, f64)> = sweep
         .resolutions
