@@ -16,7 +16,9 @@ static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();
 const FONT_NAME: &str = "sans-serif";
 
-fn register_font() {
+/// Registers the bundled font with plotters, once per process. Each chart calls it; the page calls it before
+/// drawing its charts in parallel, so that none of them waits asleep for another's registration.
+pub(super) fn register_font() {
     REGISTER.call_once(|| {
         // The bundled font is a valid TrueType file; if registration failed anyway, text would be measured as
         // empty and the chart would still render.
