@@ -18,7 +18,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use rayon::prelude::*;
 
 use crate::analysis::Analysis;
 use crate::config::{Config, Format};
@@ -40,8 +39,7 @@ fn write_formats(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<Pat
     let out = &config.out_dir;
     prepare_out_dir(out)?;
     let doc = json::Report::from_analysis(analysis);
-    let staged: Vec<anyhow::Result<Vec<Staged>>> =
-        config.formats.par_iter().map(|format| stage(&doc, *format, out)).collect();
+    let staged = stage_all(&doc, &config.formats, out);
     if staged.iter().any(Result::is_err) {
         let mut first_error = None;
         for result in staged {
@@ -64,6 +62,47 @@ fn write_formats(analysis: &Analysis, config: &Config) -> anyhow::Result<Vec<Pat
         written.push(file.target.clone());
     }
     Ok(written)
+}
+
+/// [`stage`]s every format in parallel; the results in the order of `formats`.
+///
+/// Longest first: the formats are started in the order of [`expected_cost`], each worker taking the next one
+/// as it becomes free, so the two largest (JSON and HTML) start at once on two workers and the small ones fill
+/// in after them. Left to a parallel iterator over the order asked for, the small formats on one side and the
+/// large ones on the other, a large one started late and ran alone at the end (10k lines: formats done after
+/// 1.9–2.1 ms, for 3 ms of work on two cores).
+fn stage_all(
+    doc: &json::Report,
+    formats: &[Format],
+    out: &Path,
+) -> Vec<anyhow::Result<Vec<Staged>>> {
+    let mut results: Vec<Option<anyhow::Result<Vec<Staged>>>> =
+        formats.iter().map(|_| None).collect();
+    let mut queue: Vec<(&Format, &mut Option<anyhow::Result<Vec<Staged>>>)> =
+        formats.iter().zip(&mut results).collect();
+    queue.sort_by_key(|(format, _)| std::cmp::Reverse(expected_cost(**format)));
+    rayon::scope_fifo(|scope| {
+        for (format, result) in queue {
+            scope.spawn_fifo(move |_| *result = Some(stage(doc, *format, out)));
+        }
+    });
+    results
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|| Err(anyhow::anyhow!("a format was not rendered"))))
+        .collect()
+}
+
+/// How long a format takes to render and write, as a rank (larger is longer): JSON (0.8 MB at 10k lines, 70 MB
+/// at a million), then HTML (its pictures and tables), SARIF, DOT, Markdown and Mermaid.
+fn expected_cost(format: Format) -> u8 {
+    match format {
+        Format::Json => 5,
+        Format::Html => 4,
+        Format::Sarif => 3,
+        Format::Dot => 2,
+        Format::Md => 1,
+        Format::Mermaid => 0,
+    }
 }
 
 /// One output file, written under a temporary name next to where it belongs.
@@ -150,4 +189,39 @@ fn prepare_out_dir(out: &Path) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// The formats are rendered longest first, but the files are renamed into place and listed in the order
+    /// asked for.
+    #[test]
+    fn files_are_written_in_the_order_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::test_fixture::write_fixture(
+            dir.path(),
+            "//- /Cargo.toml\n[package]\nname = \"shop\"\n//- /src/lib.rs\npub fn hello() {}\n",
+        );
+        let mut config = crate::test_fixture::fixture_config(dir.path());
+        config.formats = vec![Format::Mermaid, Format::Json, Format::Md, Format::Dot, Format::Html];
+        let analysis = crate::analyze(&config).unwrap();
+        let written = write(&analysis, &config).unwrap();
+        let names: Vec<_> =
+            written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(
+            names,
+            [
+                "services.mmd",
+                "report.json",
+                "summary.md",
+                "modules.dot",
+                "services.dot",
+                "index.html"
+            ]
+        );
+    }
 }
