@@ -9,13 +9,13 @@ mod manifest;
 mod remote;
 mod walk;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::{Context, bail};
 use globset::{Glob, GlobSetBuilder};
-use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostics, Severity};
@@ -150,7 +150,7 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "repository".to_owned());
 
-    let walked = walk::walk(&root, diagnostics);
+    let (walked, mut read) = walk_and_read(&root, diagnostics);
     let manifests = read_manifests(&root, &walked.manifests, diagnostics);
     let selected = select_packages(&manifests, diagnostics);
     if selected.is_empty() && walked.rust_files.is_empty() {
@@ -184,25 +184,14 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
         }
     }
 
-    let texts: Vec<(SourceText, Option<crate::diagnostics::Diagnostic>)> =
-        kept.par_iter().map(|(rel, _)| read_source(&root, rel)).collect();
-    let mut files = Vec::with_capacity(texts.len());
-    for (text, diagnostic) in texts {
+    let mut take = |rel: &str| {
+        let (text, diagnostic) = read.remove(rel).unwrap_or_else(|| read_source(&root, rel));
         diagnostics.extend(diagnostic);
-        files.push(text);
-    }
+        text
+    };
+    let files: Vec<SourceText> = kept.iter().map(|(rel, _)| take(rel)).collect();
     let file_package = kept.iter().map(|(_, index)| *index).collect();
-    let sql_files = walked
-        .sql_files
-        .par_iter()
-        .map(|rel| read_source(&root, rel))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|(text, diagnostic)| {
-            diagnostics.extend(diagnostic);
-            text
-        })
-        .collect();
+    let sql_files = walked.sql_files.iter().map(|rel| take(rel)).collect();
 
     let mut workspace = Workspace {
         display_root,
@@ -217,6 +206,34 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
     let packages = build_packages(&workspace, selected, &manifests, diagnostics);
     workspace.packages = packages;
     Ok(workspace)
+}
+
+/// A file read: its text, and the warning if it could not be read whole.
+type Read = (SourceText, Option<crate::diagnostics::Diagnostic>);
+
+/// Walks the repository and reads every `.rs` and `.sql` file met, keyed by relative path.
+///
+/// Why at once: the walk runs on one thread (0.35 ms cold at 10k lines), and reading the files after it on
+/// all of them took as long again (0.4–0.7 ms). Each file is handed to the thread pool as the walk meets it,
+/// so the other workers read while the walk goes on (discovery 0.96 → 0.89 ms at 10k lines, 5.2 → 4.9 ms at
+/// 100k). A file outside the selected packages is read for nothing, and dropped; that is rare, since the walk
+/// already leaves out build output and ignored files.
+fn walk_and_read(
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+) -> (walk::WalkResult, HashMap<String, Read>) {
+    let read = Mutex::new(Vec::new());
+    let walked = rayon::scope(|scope| {
+        walk::walk(root, diagnostics, |rel| {
+            let (rel, read) = (rel.to_owned(), &read);
+            scope.spawn(move |_| {
+                let file = read_source(root, &rel);
+                read.lock().unwrap_or_else(PoisonError::into_inner).push((rel, file));
+            });
+        })
+    });
+    let read = read.into_inner().unwrap_or_else(PoisonError::into_inner).into_iter().collect();
+    (walked, read)
 }
 
 fn display_path(path: &Path) -> String {
@@ -415,7 +432,7 @@ fn workspace_members(
     res
 }
 
-fn read_source(root: &Path, rel: &str) -> (SourceText, Option<crate::diagnostics::Diagnostic>) {
+fn read_source(root: &Path, rel: &str) -> Read {
     let path = walk::absolute(root, rel);
     let diagnostic = |message: String| crate::diagnostics::Diagnostic {
         file: rel.to_owned(),

@@ -21,7 +21,13 @@ pub(crate) struct WalkResult {
     pub(crate) sql_files: Vec<String>,
 }
 
-pub(crate) fn walk(root: &Path, diagnostics: &mut Diagnostics) -> WalkResult {
+/// Walks below `root`; `found` is called with each `.rs` and `.sql` file as the walk meets it (in walk order,
+/// before the lists are sorted), so that reading can start before the walk ends.
+pub(crate) fn walk(
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+    mut found: impl FnMut(&str),
+) -> WalkResult {
     let mut res = WalkResult::default();
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(false)
@@ -63,10 +69,12 @@ pub(crate) fn walk(root: &Path, diagnostics: &mut Diagnostics) -> WalkResult {
             continue;
         }
         if rel.ends_with(".rs") {
+            found(&rel);
             res.rust_files.push(rel);
         } else if rel == "Cargo.toml" || rel.ends_with("/Cargo.toml") {
             res.manifests.push(rel);
         } else if rel.ends_with(".sql") {
+            found(&rel);
             res.sql_files.push(rel);
         }
     }
