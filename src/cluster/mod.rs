@@ -450,14 +450,15 @@ fn sweep_and_choose(
     }
 
     let member_groups: Vec<Option<usize>> = members.iter().map(|&m| fixed[m]).collect();
-    // The runs are independent, each with its own fixed seed: run them in parallel, keep them in sweep order.
-    // One run per task: the runs take 35–90 µs each at 10k lines, and rayon's default split of sixteen into
-    // tasks of four left one core running the last task alone (the sweep 0.88–0.95 → 0.77–0.84 ms).
+    // Built here, not by the first of the parallel runs while the others wait for it.
     weighted.prepare();
+    // The runs are independent, each with its own fixed seed: run them in parallel, keep them in sweep order.
     let constrained = member_groups.iter().any(Option::is_some);
     let runs: Vec<(f64, Vec<usize>, usize, f64)> = sweep
         .resolutions
         .par_iter()
+        // One run per task: the runs take 35–90 µs each at 10k lines, and rayon's default split of sixteen
+        // into tasks of four left one core running the last task alone (the sweep 0.88–0.95 → 0.77–0.84 ms).
         .with_max_len(1)
         .map(|&resolution| {
             let params = LeidenParams {

@@ -10,7 +10,7 @@ mod remote;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Read as _;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -209,7 +209,7 @@ pub fn discover(config: &Config, diagnostics: &mut Diagnostics) -> anyhow::Resul
 }
 
 /// A file read: its text, and the warning if it could not be read whole.
-type Read = (SourceText, Option<crate::diagnostics::Diagnostic>);
+type FileRead = (SourceText, Option<crate::diagnostics::Diagnostic>);
 
 /// Walks the repository and reads every `.rs` and `.sql` file met, keyed by relative path.
 ///
@@ -221,7 +221,7 @@ type Read = (SourceText, Option<crate::diagnostics::Diagnostic>);
 fn walk_and_read(
     root: &Path,
     diagnostics: &mut Diagnostics,
-) -> (walk::WalkResult, HashMap<String, Read>) {
+) -> (walk::WalkResult, HashMap<String, FileRead>) {
     let read = Mutex::new(Vec::new());
     let walked = rayon::scope(|scope| {
         walk::walk(root, diagnostics, |rel| {
@@ -432,7 +432,7 @@ fn workspace_members(
     res
 }
 
-fn read_source(root: &Path, rel: &str) -> Read {
+fn read_source(root: &Path, rel: &str) -> FileRead {
     let path = walk::absolute(root, rel);
     let diagnostic = |message: String| crate::diagnostics::Diagnostic {
         file: rel.to_owned(),
