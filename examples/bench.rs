@@ -1,7 +1,7 @@
 //! The performance benchmark: `cargo run --release --example bench [-- <lines> ...]` (default 10k, 100k, 1M).
 //!
-//! For each size it generates a layered monolith with `decompose::synthetic`, flushes it to disk, and
-//! measures, each in a fresh process (so that neither warms the other's heap, and peak memory is the run's
+//! For each size it generates a layered monolith with `decompose::synthetic`, flushes it to disk, lets the
+//! file system settle (see `settle`), and measures, each in a fresh process (so that neither warms the other's heap, and peak memory is the run's
 //! own), (1) parsing alone: every `.rs` file read and parsed by `ra_ap_syntax::SourceFile::parse` in
 //! parallel, the floor; and (2) the whole `analyze` with every output written, stage by stage. The two are
 //! run in turn, 41 times each below 50,000 lines, 15 times below half a million and 9 times above, and the
@@ -66,6 +66,7 @@ fn main() {
         // On disk before the first measurement: otherwise the kernel writes the new files back (after ~30 s)
         // in the middle of the runs, on a core that one of them needs.
         sync_all(dir.path());
+        settle();
         let (floor, analysis) = median_runs(dir.path(), runs_for(monolith.code_lines));
         let floor_ms: f64 = floor.trim().parse().unwrap();
         report(monolith.code_lines, &analysis, floor_ms);
@@ -92,6 +93,16 @@ fn median_runs(dir: &Path, runs: usize) -> (String, String) {
         runs.swap_remove(runs.len() / 2).1
     };
     (median(&mut floors), median(&mut analyses))
+}
+
+/// Waits for the file system to be quiet. The previous size's monolith, or a previous bench run's, was just
+/// deleted, and the file system spends the next seconds freeing (on this machine's disk, mounted with
+/// `discard`, discarding) its blocks: the analysis, which writes its report, then took 15–19 ms at 10k lines
+/// against 15 in a quiet moment (41 runs each), while parsing alone reads only. A lone run of the tool meets
+/// a quiet disk.
+fn settle() {
+    let _ = std::process::Command::new("sync").status();
+    std::thread::sleep(std::time::Duration::from_secs(5));
 }
 
 /// Flushes every file and folder under `dir` to disk.
