@@ -1,15 +1,15 @@
 //! The performance benchmark: `cargo run --release --example bench [-- <lines> ...]` (default 10k, 100k, 1M).
 //!
 //! For each size it generates a layered monolith with `decompose::synthetic`, flushes it to disk, lets the
-//! file system settle (see `settle`), and measures, each in a fresh process (so that neither warms the other's heap, and peak memory is the run's
-//! own), (1) parsing alone: every `.rs` file read and parsed by `ra_ap_syntax::SourceFile::parse` in
-//! parallel, the floor; and (2) the whole `analyze` with every output written, stage by stage. The two are
-//! run in turn, 41 times each below 50,000 lines, 15 times below half a million and 9 times above, and the
-//! run with the median total of each is printed: timings on a shared machine vary by ±20 % from run to run
-//! and drift over minutes, taking turns exposes both measurements to the same drift, and with five runs each
-//! the median itself still moved by ±10 % between runs of the benchmark. It prints the time of each stage,
-//! lines per second, peak memory (VmHWM) and the ratio of the whole analysis to parsing alone. Results and
-//! targets are recorded in docs/benchmarks.md.
+//! file system settle (see `settle`), and measures, each in a fresh process (so that neither warms the
+//! other's heap, and peak memory is the run's own), (1) parsing alone: every `.rs` file read and parsed by
+//! `ra_ap_syntax::SourceFile::parse` in parallel, the floor; and (2) the whole `analyze` with every output
+//! written, stage by stage. The two are run in turn, 41 times each below 50,000 lines, 15 times below half a
+//! million and 9 times above, and the run with the median total of each is printed: timings on a shared
+//! machine vary by ±20 % from run to run and drift over minutes, taking turns exposes both measurements to
+//! the same drift, and with five runs each the median itself still moved by ±10 % between runs of the
+//! benchmark. It prints the time of each stage, lines per second, peak memory (VmHWM) and the ratio of the
+//! whole analysis to parsing alone. Results and targets are recorded in docs/benchmarks.md.
 
 #![allow(
     clippy::print_stdout,
@@ -99,7 +99,8 @@ fn median_runs(dir: &Path, runs: usize) -> (String, String) {
 /// deleted, and the file system spends the next seconds freeing (on this machine's disk, mounted with
 /// `discard`, discarding) its blocks: the analysis, which writes its report, then took 15–19 ms at 10k lines
 /// against 15 in a quiet moment (41 runs each), while parsing alone reads only. A lone run of the tool meets
-/// a quiet disk.
+/// a quiet disk. (`sync_all` has already flushed the new files, wherever `sync` is missing; `sync` asks the
+/// kernel to commit the deletions now, and the pause covers the discards that follow.)
 fn settle() {
     let _ = std::process::Command::new("sync").status();
     std::thread::sleep(std::time::Duration::from_secs(5));
