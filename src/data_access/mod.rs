@@ -177,8 +177,12 @@ pub fn parse_sql(
     summaries: &[FileSummary],
     include_tests: bool,
 ) -> SqlLiterals {
+    // One file per task: the SQL sits in a few files next to each other (the repositories), and rayon's
+    // default split handed a run of them to one task that the other worker, done with name resolution,
+    // could not share (10k lines: resolve 2.1 → 1.9 ms).
     let parsed = summaries
         .par_iter()
+        .with_max_len(1)
         .enumerate()
         .map(|(file_index, summary)| {
             let file = FileId(file_index as u32);
