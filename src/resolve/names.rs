@@ -383,16 +383,17 @@ pub(super) fn resolve_names(
 
     // Phase 1: items, and each file's local item index → its ItemId in each module instance. Each file's items
     // are built in parallel; ids are then given in file order, as one pass over the files would give them.
-    let per_file: Vec<(Vec<ItemInfo>, Vec<bool>, Vec<usize>)> = summaries
+    let per_file: Vec<(Vec<ItemInfo>, Vec<bool>, Vec<u32>)> = summaries
         .par_iter()
         .enumerate()
         .map(|(file_index, summary)| {
             let file = FileId(file_index as u32);
-            let (mut infos, mut in_trait_impl, mut instance_counts) =
-                (Vec::new(), Vec::new(), Vec::new());
+            let (mut infos, mut in_trait_impl) = (Vec::new(), Vec::new());
+            // Where each item's ids start within the file's (see `Locator::item_ids`).
+            let mut starts = Vec::with_capacity(summary.items.len() + 1);
+            starts.push(0);
             for item in &summary.items {
                 let modules_of_item = instances(file, item.scope);
-                instance_counts.push(modules_of_item.len());
                 for &module in modules_of_item {
                     infos.push(ItemInfo {
                         module,
@@ -407,25 +408,19 @@ pub(super) fn resolve_names(
                     });
                     in_trait_impl.push(item.in_trait_impl);
                 }
+                starts.push(infos.len() as u32);
             }
-            (infos, in_trait_impl, instance_counts)
+            (infos, in_trait_impl, starts)
         })
         .collect();
     let total_items = per_file.iter().map(|(infos, _, _)| infos.len()).sum();
     let mut items: Vec<ItemInfo> = Vec::with_capacity(total_items);
     let mut item_in_trait_impl: Vec<bool> = Vec::with_capacity(total_items);
-    let mut item_ids: Vec<Vec<Vec<ItemId>>> = Vec::with_capacity(summaries.len());
-    for (infos, in_trait_impl, instance_counts) in per_file {
-        let mut next = items.len() as u32;
-        let ids = instance_counts
-            .into_iter()
-            .map(|count| {
-                let ids = (next..next + count as u32).map(ItemId).collect();
-                next += count as u32;
-                ids
-            })
-            .collect();
-        item_ids.push(ids);
+    let mut item_ids: Vec<Vec<u32>> = Vec::with_capacity(summaries.len());
+    for (infos, in_trait_impl, mut starts) in per_file {
+        let first = items.len() as u32;
+        starts.iter_mut().for_each(|start| *start += first);
+        item_ids.push(starts);
         items.extend(infos);
         item_in_trait_impl.extend(in_trait_impl);
     }
@@ -703,12 +698,9 @@ pub(super) fn resolve_names(
                     .map(move |m| (r, m))
             }) {
                 let path = summary.path(reference);
-                let from_item = reference.from_item.and_then(|i| {
-                    item_ids[file_index][i as usize]
-                        .iter()
-                        .copied()
-                        .find(|id| items[id.index()].module == module)
-                });
+                let from_item = reference
+                    .from_item
+                    .and_then(|i| super::item_in(&item_ids[file_index], i, module, &items));
                 let def = if reference.kind == RefKind::MethodCall {
                     let Some(name) = path.first() else {
                         continue;
