@@ -9,7 +9,9 @@
 //! machine vary by ±20 % from run to run and drift over minutes, taking turns exposes both measurements to
 //! the same drift, and with five runs each the median itself still moved by ±10 % between runs of the
 //! benchmark. It prints the time of each stage, lines per second, peak memory (VmHWM) and the ratio of the
-//! whole analysis to parsing alone. Results and targets are recorded in docs/benchmarks.md.
+//! whole analysis to parsing alone. Last, it measures how time grows from each size to the next, in runs
+//! that take turns between the two sizes (see `growth`). Results and targets are recorded in
+//! docs/benchmarks.md.
 
 #![allow(
     clippy::print_stdout,
@@ -54,6 +56,8 @@ fn main() {
     } else {
         args.iter().map(|a| a.parse().unwrap()).collect()
     };
+    // Each size's monolith, kept for the growth measurement at the end.
+    let mut monoliths: Vec<(usize, tempfile::TempDir)> = Vec::new();
     for lines in sizes {
         let dir = tempfile::tempdir().unwrap();
         let params = params_for(lines);
@@ -70,24 +74,74 @@ fn main() {
         let (floor, analysis) = median_runs(dir.path(), runs_for(monolith.code_lines));
         let floor_ms: f64 = floor.trim().parse().unwrap();
         report(monolith.code_lines, &analysis, floor_ms);
+        monoliths.push((monolith.code_lines, dir));
     }
+    growth(&monoliths);
+}
+
+/// Runs this program with `flag` (`--floor` or `--analyze`) on `dir` in a fresh process; returns the total
+/// in milliseconds (the output's first line) and the whole output.
+fn run_once(dir: &Path, flag: &str) -> (f64, String) {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([flag, dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let total: f64 = text.lines().next().unwrap().split('\t').next().unwrap().parse().unwrap();
+    (total, text)
+}
+
+/// How time grows from each size to the next, measured in runs that take turns between the two sizes (the
+/// smaller's floor and analysis, then the larger's), as the ratio is measured in runs that take turns
+/// between the floor and the analysis. The sizes' own medians above are taken a minute or more apart, and
+/// the machine drifts in between: in the fourteenth session's six bench runs, parsing alone grew 10.5 to
+/// 10.9 times from 100k to 1M lines, for 10.23 times the lines, and the analysis 10.5 to 11.7 times. Prints
+/// the growth of the whole analysis and of parsing alone (each the ratio of the medians), and the analysis's
+/// growth scaled to exactly ten times the lines, as `t ∝ lines^k` would give it (the target: at most 11×).
+fn growth(monoliths: &[(usize, tempfile::TempDir)]) {
+    if monoliths.len() < 2 {
+        return;
+    }
+    println!("### Growth (runs taking turns between the two sizes)");
+    println!();
+    println!(
+        "| from (lines) | to (lines) | lines | whole analysis | for exactly 10× the lines | parsing alone |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for pair in monoliths.windows(2) {
+        let [(small_lines, small), (big_lines, big)] = pair else { continue };
+        settle();
+        let (mut floors, mut analyses) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
+        for _ in 0..runs_for(*big_lines) {
+            for (side, dir) in [small, big].into_iter().enumerate() {
+                floors[side].push(run_once(dir.path(), "--floor").0);
+                analyses[side].push(run_once(dir.path(), "--analyze").0);
+            }
+        }
+        let median = |runs: &mut Vec<f64>| {
+            runs.sort_by(f64::total_cmp);
+            runs[runs.len() / 2]
+        };
+        let [small_floor, big_floor] = floors.each_mut().map(median);
+        let [small_analysis, big_analysis] = analyses.each_mut().map(median);
+        let lines = *big_lines as f64 / *small_lines as f64;
+        let analysis = big_analysis / small_analysis;
+        println!(
+            "| {small_lines} | {big_lines} | {lines:.2}× | {analysis:.2}× ({small_analysis:.1} → {big_analysis:.1} ms) | \
+             {:.2}× | {:.2}× ({small_floor:.1} → {big_floor:.1} ms) |",
+            analysis.powf(1.0 / lines.log10()),
+            big_floor / small_floor,
+        );
+    }
+    println!();
 }
 
 /// Runs this program with `--floor` and then `--analyze`, each in a fresh process, `runs` times; returns the
 /// output of each one's median run (by its first line, a total in milliseconds).
 fn median_runs(dir: &Path, runs: usize) -> (String, String) {
-    let run = |flag: &str| -> (f64, String) {
-        let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([flag, dir.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let text = String::from_utf8(output.stdout).unwrap();
-        let total: f64 = text.lines().next().unwrap().split('\t').next().unwrap().parse().unwrap();
-        (total, text)
-    };
     let (mut floors, mut analyses): (Vec<_>, Vec<_>) =
-        (0..runs).map(|_| (run("--floor"), run("--analyze"))).unzip();
+        (0..runs).map(|_| (run_once(dir, "--floor"), run_once(dir, "--analyze"))).unzip();
     let median = |runs: &mut Vec<(f64, String)>| {
         runs.sort_by(|a, b| a.0.total_cmp(&b.0));
         runs.swap_remove(runs.len() / 2).1
@@ -95,8 +149,8 @@ fn median_runs(dir: &Path, runs: usize) -> (String, String) {
     (median(&mut floors), median(&mut analyses))
 }
 
-/// Waits for the file system to be quiet. The previous size's monolith, or a previous bench run's, was just
-/// deleted, and the file system spends the next seconds freeing (on this machine's disk, mounted with
+/// Waits for the file system to be quiet. A previous bench run's monoliths, or the analyses' reports, may
+/// just have been deleted, and the file system spends the next seconds freeing (on this machine's disk, mounted with
 /// `discard`, discarding) its blocks: the analysis, which writes its report, then took 15–19 ms at 10k lines
 /// against 15 in a quiet moment (41 runs each), while parsing alone reads only. A lone run of the tool meets
 /// a quiet disk. (`sync_all` has already flushed the new files, wherever `sync` is missing; `sync` asks the
