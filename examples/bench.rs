@@ -150,10 +150,10 @@ fn median_runs(dir: &Path, runs: usize) -> (String, String) {
 }
 
 /// Waits for the file system to be quiet. A previous bench run's monoliths, or the analyses' reports, may
-/// just have been deleted, and the file system spends the next seconds freeing (on this machine's disk, mounted with
-/// `discard`, discarding) its blocks: the analysis, which writes its report, then took 15–19 ms at 10k lines
-/// against 15 in a quiet moment (41 runs each), while parsing alone reads only. A lone run of the tool meets
-/// a quiet disk. (`sync_all` has already flushed the new files, wherever `sync` is missing; `sync` asks the
+/// just have been deleted, and the file system spends the next seconds freeing (on this machine's disk,
+/// mounted with `discard`, discarding) their blocks: the analysis, which writes its report, then took 15–19
+/// ms at 10k lines against 15 in a quiet moment (41 runs each), while parsing alone reads only. A lone run of
+/// the tool meets a quiet disk. (`sync_all` has already flushed the new files, wherever `sync` is missing; `sync` asks the
 /// kernel to commit the deletions now, and the pause covers the discards that follow.)
 fn settle() {
     let _ = std::process::Command::new("sync").status();
