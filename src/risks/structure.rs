@@ -56,6 +56,9 @@ fn calls(edge: &ServiceEdge) -> u32 {
     edge.counts.iter().filter(|(k, _)| is_call(**k)).map(|(_, n)| n).sum()
 }
 
+/// The most edges a cycle's message names, the strongest (by references) in service order.
+const CYCLE_EDGES_NAMED: usize = 10;
+
 /// **service-cycle** (high): services that depend on each other in a cycle; the cycle's edges are the evidence.
 fn service_cycles(input: &RiskInput<'_>, risks: &mut Vec<Risk>) {
     let k = input.proposal.services.len();
@@ -75,8 +78,16 @@ fn service_cycles(input: &RiskInput<'_>, risks: &mut Vec<Risk>) {
             .filter(|e| members.contains(&e.from) && members.contains(&e.to))
             .collect();
         let names: Vec<&str> = members.iter().map(|&s| input.service_name(s)).collect();
-        let arrows: Vec<String> = inside
+        // The message names the strongest edges only: a cycle through every service of a large proposal has
+        // hundreds (380 for 20 services), which made the message, and the report's top risks, a wall of
+        // text. It still counts the others.
+        let mut strongest: Vec<usize> = (0..inside.len()).collect();
+        strongest.sort_by_key(|&i| std::cmp::Reverse(inside[i].total()));
+        strongest.truncate(CYCLE_EDGES_NAMED);
+        strongest.sort_unstable();
+        let arrows: Vec<String> = strongest
             .iter()
+            .map(|&i| inside[i])
             .map(|e| {
                 format!(
                     "{} → {} ({})",
@@ -111,10 +122,14 @@ fn service_cycles(input: &RiskInput<'_>, risks: &mut Vec<Risk>) {
             ),
             evidence: inside.iter().flat_map(|e| edge_evidence(input, e, 1, false)).collect(),
             message: format!(
-                "{} services depend on each other in a cycle ({}): {}.",
+                "{} services depend on each other in a cycle ({}): {}{}.",
                 names.len(),
                 names.join(", "),
-                arrows.join("; ")
+                arrows.join("; "),
+                match inside.len() - arrows.len() {
+                    0 => String::new(),
+                    more => format!(", and {more} more edges"),
+                }
             ),
             remedy,
         });

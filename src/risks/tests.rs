@@ -295,3 +295,39 @@ pub async fn record(amount: i64) { sqlx::query("INSERT INTO invoices (amount) VA
         "#]],
     );
 }
+
+/// Five pinned services that all call each other: a cycle of 20 edges. The message names the ten strongest
+/// (s0 → s1, with three calls, among them) and counts the rest.
+#[test]
+fn a_large_cycle_names_its_strongest_edges() {
+    let mut fixture = String::from(
+        "//- /Cargo.toml\n[package]\nname = \"app\"\nedition = \"2021\"\n//- /decompose.toml\n",
+    );
+    for s in 0..5 {
+        fixture.push_str(&format!("[[service]]\nname = \"s{s}\"\nmodules = [\"app::s{s}\"]\n"));
+    }
+    fixture
+        .push_str("//- /src/lib.rs\npub mod s0; pub mod s1; pub mod s2; pub mod s3; pub mod s4;\n");
+    for s in 0..5 {
+        fixture.push_str(&format!("//- /src/s{s}.rs\npub fn f() -> u32 {{ 1 }}\n"));
+        fixture
+            .push_str("pub fn g() -> u32 { 2 }\npub fn h() -> u32 { 3 }\npub fn all() -> u32 {\n");
+        for t in (0..5).filter(|&t| t != s) {
+            fixture.push_str(&format!("    crate::s{t}::f() +\n"));
+        }
+        if s == 0 {
+            fixture.push_str("    crate::s1::g() + crate::s1::h() +\n");
+        }
+        fixture.push_str("    0\n}\n");
+    }
+    let analysis = analyze_fixture(&fixture);
+    let cycle = analysis.risks.iter().find(|r| r.kind.code() == "DM005").unwrap();
+    assert!(
+        cycle.message.starts_with("5 services depend on each other in a cycle"),
+        "{}",
+        cycle.message
+    );
+    assert!(cycle.message.contains("s0 → s1 (3)"), "{}", cycle.message);
+    assert_eq!(cycle.message.matches(" → ").count(), 10, "{}", cycle.message);
+    assert!(cycle.message.ends_with(", and 10 more edges."), "{}", cycle.message);
+}
