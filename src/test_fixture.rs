@@ -26,6 +26,11 @@ pub(crate) fn write_fixture(root: &Path, fixture: &str) {
         }
     }
     files.extend(current);
+    write_files(root, &files);
+}
+
+/// Writes `(relative path, text)` files below `root` (a fixture's, or a generated monolith's).
+pub(crate) fn write_files(root: &Path, files: &[(String, String)]) {
     for (path, text) in files {
         let full = root.join(path);
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
